@@ -11,8 +11,11 @@ namespace ringstorm::core {
 
 // Wraps an error value so that result<T, E> can be built from it unambiguously,
 // even when T and E are the same type.
+// Has a constructor (not just an aggregate) because clang 14 lacks aggregate CTAD, and the
+// fuzz preset builds with clang 14.
 template <class E>
 struct unexpected {
+    explicit unexpected(E e) : error(std::move(e)) {}
     E error;
 };
 
