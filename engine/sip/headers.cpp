@@ -1,90 +1,18 @@
 #include "engine/sip/headers.hpp"
 
-#include <array>
 #include <cstdint>
 
+#include "engine/sip/grammar.hpp"
+#include "engine/sip/header_params.hpp"
+
 namespace ringstorm::sip {
+
+using namespace grammar;
 
 namespace {
 
 using core::unexpected;
 using sv = std::string_view;
-
-constexpr bool is_digit(char c) noexcept {
-    return c >= '0' && c <= '9';
-}
-constexpr bool is_wsp(char c) noexcept {
-    return c == ' ' || c == '\t';
-}
-constexpr char lower(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
-
-// RFC 3261 §25.1 token and gen-value characters as a table (the scanners run over every
-// Via, From, To and Contact value of every message).
-constexpr std::uint8_t token_c = 1;
-constexpr std::uint8_t gen_value_c = 2;  // token / host: IPv6 adds ':' '[' ']'
-
-constexpr std::array<std::uint8_t, 256> make_classes() {
-    std::array<std::uint8_t, 256> t{};
-    constexpr std::string_view token =
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~";
-    for (char c : token) {
-        t[static_cast<unsigned char>(c)] = token_c | gen_value_c;
-    }
-    for (char c : std::string_view(":[]")) {
-        t[static_cast<unsigned char>(c)] = gen_value_c;
-    }
-    return t;
-}
-constexpr std::array<std::uint8_t, 256> classes = make_classes();
-
-constexpr bool is_token_char(char c) noexcept {
-    return (classes[static_cast<unsigned char>(c)] & token_c) != 0;
-}
-constexpr bool is_gen_value_char(char c) noexcept {
-    return (classes[static_cast<unsigned char>(c)] & gen_value_c) != 0;
-}
-
-bool iequals(sv a, sv b) noexcept {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (lower(a[i]) != lower(b[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
-value_error err(std::size_t offset, const char* reason) noexcept {
-    return {offset, reason};
-}
-
-// LWS (RFC 3261 §25.1): spaces and tabs, and a line fold (CRLF or bare LF followed by
-// whitespace) in case the value still holds one; the parser normally leaves spaces.
-inline std::size_t skip_lws(sv s, std::size_t i) noexcept {
-    while (i < s.size()) {
-        if (is_wsp(s[i])) {
-            ++i;
-        } else if (s[i] == '\r' && i + 2 < s.size() && s[i + 1] == '\n' && is_wsp(s[i + 2])) {
-            i += 3;
-        } else if (s[i] == '\n' && i + 1 < s.size() && is_wsp(s[i + 1])) {
-            i += 2;
-        } else {
-            break;
-        }
-    }
-    return i;
-}
-
-std::size_t scan_token(sv s, std::size_t i) noexcept {
-    while (i < s.size() && is_token_char(s[i])) {
-        ++i;
-    }
-    return i;
-}
 
 sv trim(sv s) noexcept {
     std::size_t b = skip_lws(s, 0);
@@ -93,31 +21,6 @@ sv trim(sv s) noexcept {
         --e;
     }
     return s.substr(b, e - b);
-}
-
-// quoted-string at s[i] == '"' (RFC 3261 §25.1 qdtext / quoted-pair); returns the index
-// after the closing quote. Control characters other than HTAB are rejected, and a
-// quoted-pair may not escape CR or LF.
-core::result<std::size_t, value_error> scan_quoted(sv s, std::size_t i) noexcept {
-    for (std::size_t j = i + 1; j < s.size(); ++j) {
-        const auto c = static_cast<unsigned char>(s[j]);
-        if (c == '"') {
-            return j + 1;
-        }
-        if (c == '\\') {
-            if (j + 1 == s.size()) {
-                break;
-            }
-            const auto e = static_cast<unsigned char>(s[j + 1]);
-            if (e == '\r' || e == '\n' || e > 0x7f) {
-                return unexpected(err(j, "invalid escape in quoted string"));
-            }
-            ++j;
-        } else if ((c < 0x20 && c != '\t') || c == 0x7f) {
-            return unexpected(err(j, "control character in quoted string"));
-        }
-    }
-    return unexpected(err(i, "unterminated quoted string"));
 }
 
 // Index after the quoted string at s[i], or s.size() if it never closes; for scanners
@@ -131,175 +34,6 @@ std::size_t skip_quoted(sv s, std::size_t i) noexcept {
         }
     }
     return s.size();
-}
-
-struct param_hit {
-    sv name;
-    sv value;  // empty for a flag
-    bool has_value = false;
-    std::size_t value_at = 0;  // offset of the value (or of its absence) in the scanned text
-};
-
-// *( SEMI generic-param ) from s[i] (RFC 3261 §25.1; SEMI = SWS ";" SWS). Calls check
-// on each parameter so a header can validate its own (branch, tag, ttl…). Returns the
-// end of the last parameter, or i when there is none.
-template <class Check>
-core::result<std::size_t, value_error> scan_params(sv s, std::size_t i, Check&& check) {
-    std::size_t end = i;
-    while (true) {
-        std::size_t j = skip_lws(s, end);
-        if (j == s.size() || s[j] != ';') {
-            return end;
-        }
-        j = skip_lws(s, j + 1);
-        param_hit hit;
-        const std::size_t name_end = scan_token(s, j);
-        if (name_end == j) {
-            return unexpected(err(j, "expected parameter name"));
-        }
-        hit.name = s.substr(j, name_end - j);
-        hit.value_at = name_end;  // where a missing value should have been
-        end = name_end;
-        std::size_t k = skip_lws(s, name_end);
-        if (k < s.size() && s[k] == '=') {
-            k = skip_lws(s, k + 1);
-            std::size_t value_end = k;
-            if (k < s.size() && s[k] == '"') {
-                auto q = scan_quoted(s, k);
-                if (!q) {
-                    return unexpected(q.error());
-                }
-                value_end = *q;
-            } else {
-                while (value_end < s.size() && is_gen_value_char(s[value_end])) {
-                    ++value_end;
-                }
-            }
-            if (value_end == k) {
-                return unexpected(err(k, "expected parameter value"));
-            }
-            hit.value = s.substr(k, value_end - k);
-            hit.has_value = true;
-            hit.value_at = k;
-            end = value_end;
-        }
-        if (std::optional<value_error> e = check(hit)) {
-            return unexpected(*e);
-        }
-    }
-}
-
-// Runs scan_params from pos, fills the list, and requires nothing but LWS after it.
-std::optional<value_error> finish_params(sv s, std::size_t pos, param_list& out, auto&& check) {
-    const std::size_t first = skip_lws(s, pos);
-    auto end = scan_params(s, pos, check);
-    if (!end) {
-        return end.error();
-    }
-    if (*end > first) {
-        out.raw = s.substr(first, *end - first);
-    }
-    const std::size_t tail = skip_lws(s, *end);
-    if (tail != s.size()) {
-        return err(tail, "unexpected text after value");
-    }
-    return std::nullopt;
-}
-
-bool all_digits(sv s) noexcept {
-    if (s.empty()) {
-        return false;
-    }
-    for (char c : s) {
-        if (!is_digit(c)) {
-            return false;
-        }
-    }
-    return true;
-}
-
-// qvalue (RFC 3261 §25.1): "0" [ "." 0*3DIGIT ] / "1" [ "." 0*3("0") ].
-bool is_qvalue(sv s) noexcept {
-    if (s.empty() || (s[0] != '0' && s[0] != '1')) {
-        return false;
-    }
-    if (s.size() == 1) {
-        return true;
-    }
-    if (s[1] != '.' || s.size() > 5) {
-        return false;
-    }
-    for (char c : s.substr(2)) {
-        if (!is_digit(c) || (s[0] == '1' && c != '0')) {
-            return false;
-        }
-    }
-    return true;
-}
-
-// Parameter names are dispatched on length before comparing: this runs for every
-// parameter of every From, To, Contact and Via.
-std::optional<value_error> check_name_addr_param(const param_hit& p) {
-    const std::size_t n = p.name.size();
-    if (n == 3 && iequals(p.name, "tag") && (!p.has_value || !is_token(p.value))) {
-        return err(p.value_at, "tag must be a token");
-    }
-    if (n == 1 && iequals(p.name, "q") && (!p.has_value || !is_qvalue(p.value))) {
-        return err(p.value_at, "q must be a qvalue between 0 and 1");
-    }
-    if (n == 7 && iequals(p.name, "expires") && (!p.has_value || !all_digits(p.value))) {
-        return err(p.value_at, "expires must be delta-seconds");
-    }
-    return std::nullopt;
-}
-
-bool is_ip_address(sv s) noexcept {
-    if (s.empty()) {
-        return false;
-    }
-    if (s[0] == '[' || is_ipv6(s)) {
-        return s[0] != '[' || is_host(s);
-    }
-    for (char c : s) {
-        if (!is_digit(c) && c != '.') {
-            return false;
-        }
-    }
-    return is_host(s);
-}
-
-// RFC 3261 §20.42 via-params and RFC 3581 rport.
-std::optional<value_error> check_via_param(const param_hit& p) {
-    switch (p.name.size()) {
-        case 6:
-            if (iequals(p.name, "branch") && (!p.has_value || !is_token(p.value))) {
-                return err(p.value_at, "branch must be a token");
-            }
-            break;
-        case 3:
-            if (iequals(p.name, "ttl") && (!p.has_value || !all_digits(p.value) ||
-                                           p.value.size() > 3 || !parse_number(p.value, 255))) {
-                return err(p.value_at, "ttl must be 0-255");
-            }
-            break;
-        case 5:
-            if (iequals(p.name, "maddr") && (!p.has_value || !is_host(p.value))) {
-                return err(p.value_at, "maddr must be a host");
-            }
-            if (iequals(p.name, "rport") && p.has_value &&
-                (!all_digits(p.value) || !parse_port(p.value))) {
-                return err(p.value_at, "rport must be a port number");
-            }
-            break;
-        case 8:
-            if (iequals(p.name, "received") && (!p.has_value || !is_ip_address(p.value))) {
-                return err(p.value_at, "received must be an IP address");
-            }
-            break;
-        default:
-            break;
-    }
-    return std::nullopt;
 }
 
 // An auth header value ("Digest realm=…, nonce=…") starts with a scheme token, whitespace,
@@ -362,19 +96,6 @@ value_error shift(const value_error& e, std::size_t by) noexcept {
 }
 
 }  // namespace
-
-std::optional<std::string_view> param_list::get(std::string_view name) const noexcept {
-    std::optional<std::string_view> found;
-    // raw was validated when parsed; a hand-built one that is malformed simply yields the
-    // parameters before the fault.
-    (void)scan_params(raw, 0, [&](const param_hit& p) -> std::optional<value_error> {
-        if (!found && iequals(p.name, name)) {
-            found = p.value;
-        }
-        return std::nullopt;
-    });
-    return found;
-}
 
 std::string_view name_addr::tag() const noexcept {
     return params.get("tag").value_or(std::string_view{});
@@ -459,7 +180,7 @@ core::result<name_addr, value_error> parse_name_addr(std::string_view value) {
     if (!next) {
         return unexpected(next.error());
     }
-    if (auto e = finish_params(value, *next, out.params, check_name_addr_param)) {
+    if (auto e = detail::finish_name_addr_params(value, *next, out.params)) {
         return unexpected(*e);
     }
     return out;
@@ -559,7 +280,7 @@ core::result<via, value_error> parse_via(std::string_view value) {
         out.port = *port;
         pos = end;
     }
-    if (auto e = finish_params(value, pos, out.params, check_via_param)) {
+    if (auto e = detail::finish_via_params(value, pos, out.params)) {
         return unexpected(*e);
     }
     return out;

@@ -3,96 +3,22 @@
 #include <array>
 #include <cstdint>
 
+#include "engine/sip/grammar.hpp"
+
 namespace ringstorm::sip {
+
+using namespace grammar;
 
 namespace {
 
 using core::unexpected;
 
-constexpr bool is_alpha(char c) noexcept {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-constexpr bool is_digit(char c) noexcept {
-    return c >= '0' && c <= '9';
-}
-constexpr bool is_alnum(char c) noexcept {
-    return is_alpha(c) || is_digit(c);
-}
-constexpr bool is_hex(char c) noexcept {
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-constexpr int hex_value(char c) noexcept {
-    if (is_digit(c)) {
-        return c - '0';
-    }
-    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : c - 'A' + 10;
-}
-constexpr char lower(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
-
-// RFC 3261 §25.1 character classes as one table: the URI scanners test a bit per byte
-// instead of searching a set, which matters because every message carries several URIs.
-enum char_class : std::uint8_t {
-    unreserved_c = 1,
-    user_c = 2,
-    password_c = 4,
-    param_c = 8,
-    header_c = 16,
-    uric_c = 32,
-    host_c = 64,  // alphanum, '-', '.': the characters a hostname or IPv4 address holds
-};
-
-constexpr std::array<std::uint8_t, 256> make_classes() {
-    std::array<std::uint8_t, 256> t{};
-    auto add = [&t](std::string_view chars, std::uint8_t bits) {
-        for (char c : chars) {
-            t[static_cast<unsigned char>(c)] |= bits;
-        }
-    };
-    constexpr std::string_view alnum =
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    constexpr std::uint8_t all = unreserved_c | user_c | password_c | param_c | header_c | uric_c;
-    add(alnum, all | host_c);
-    add("-_.!~*'()", all);  // mark
-    add("-.", host_c);
-    add("&=+$,;?/", user_c);
-    add("&=+$,", password_c);
-    add("[]/:&+$", param_c);
-    add("[]/?:+$", header_c);
-    // uric (RFC 2396), plus '[' and ']' that RFC 3986 allows in http: hosts.
-    add(";/?:@&=+$,[]", uric_c);
-    return t;
-}
-constexpr std::array<std::uint8_t, 256> classes = make_classes();
-
-template <std::uint8_t Bit>
-constexpr bool has(char c) noexcept {
-    return (classes[static_cast<unsigned char>(c)] & Bit) != 0;
-}
 // Lambdas rather than function pointers so that scan() inlines the test.
 constexpr auto is_user_char = [](char c) { return has<user_c>(c); };
 constexpr auto is_password_char = [](char c) { return has<password_c>(c); };
 constexpr auto is_param_char = [](char c) { return has<param_c>(c); };
 constexpr auto is_header_char = [](char c) { return has<header_c>(c); };
 constexpr auto is_uric = [](char c) { return has<uric_c>(c); };
-constexpr auto is_host_char = [](char c) { return has<host_c>(c); };
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (lower(a[i]) != lower(b[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
-value_error err(std::size_t offset, const char* reason) noexcept {
-    return {offset, reason};
-}
 
 // Scans s from i while characters satisfy ok or are valid %HH escapes; returns where it
 // stopped. A '%' not followed by two hex digits is an error at the '%'.
@@ -123,61 +49,6 @@ std::optional<value_error> check_all(std::string_view s, std::size_t base, Ok ok
     }
     if (*end != s.size()) {
         return err(base + *end, reason);
-    }
-    return std::nullopt;
-}
-
-bool is_ipv4(std::string_view s) noexcept {
-    int octets = 0;
-    std::size_t i = 0;
-    while (true) {
-        std::size_t digits = 0;
-        int value = 0;
-        while (i < s.size() && is_digit(s[i]) && digits < 4) {
-            value = value * 10 + (s[i] - '0');
-            ++i;
-            ++digits;
-        }
-        if (digits == 0 || digits > 3 || value > 255) {
-            return false;
-        }
-        ++octets;
-        if (i == s.size()) {
-            return octets == 4;
-        }
-        if (s[i] != '.' || octets == 4) {
-            return false;
-        }
-        ++i;
-    }
-}
-
-// RFC 3261 §25.1 hostname: labels of alphanumerics and inner hyphens, the top label
-// starting with a letter, an optional trailing dot. One pass; returns the fault's offset.
-std::optional<value_error> check_hostname(std::string_view s) {
-    std::size_t label = 0;  // start of the current label
-    std::size_t top = 0;    // start of the last non-empty label
-    for (std::size_t i = 0; i <= s.size(); ++i) {
-        if (i < s.size() && s[i] != '.') {
-            continue;
-        }
-        if (i == label) {
-            if (i == s.size() && i > 0) {
-                break;  // the trailing dot of a fully qualified name
-            }
-            return err(label, "empty label in host name");
-        }
-        if (s[label] == '-') {
-            return err(label, "host label starts with '-'");
-        }
-        if (s[i - 1] == '-') {
-            return err(i - 1, "host label ends with '-'");
-        }
-        top = label;
-        label = i + 1;
-    }
-    if (!is_alpha(s[top])) {
-        return err(top, "top label of host name must start with a letter");
     }
     return std::nullopt;
 }
@@ -417,113 +288,6 @@ bool equivalent(const uri& a, const uri& b) {
     }
     return count_headers(a.headers) == count_headers(b.headers) &&
            headers_subset(a.headers, b.headers) && headers_subset(b.headers, a.headers);
-}
-
-core::result<std::size_t, value_error> scan_host(std::string_view text) noexcept {
-    if (text.empty()) {
-        return unexpected(err(0, "missing host"));
-    }
-    if (text[0] == '[') {
-        const std::size_t close = text.find(']');
-        if (close == std::string_view::npos) {
-            return unexpected(err(0, "unterminated IPv6 reference"));
-        }
-        if (!is_ipv6(text.substr(1, close - 1))) {
-            return unexpected(err(1, "malformed IPv6 address"));
-        }
-        return close + 1;
-    }
-    std::size_t n = 0;
-    bool numeric = true;
-    while (n < text.size() && is_host_char(text[n])) {
-        numeric = numeric && (is_digit(text[n]) || text[n] == '.');
-        ++n;
-    }
-    const std::string_view host = text.substr(0, n);
-    if (host.empty()) {
-        return unexpected(err(0, "missing host"));
-    }
-    // A top label cannot start with a digit, so digits and dots can only be IPv4.
-    if (numeric) {
-        if (!is_ipv4(host)) {
-            return unexpected(err(0, "malformed IPv4 address"));
-        }
-        return n;
-    }
-    if (auto e = check_hostname(host)) {
-        return unexpected(*e);
-    }
-    return n;
-}
-
-bool is_host(std::string_view text) noexcept {
-    auto n = scan_host(text);
-    return n && *n == text.size();
-}
-
-bool is_ipv6(std::string_view s) noexcept {
-    std::size_t i = 0;
-    int groups = 0;
-    bool elided = false;
-    if (s.substr(0, 2) == "::") {
-        elided = true;
-        i = 2;
-    }
-    while (i < s.size()) {
-        std::size_t j = i;
-        while (j < s.size() && is_hex(s[j])) {
-            ++j;
-        }
-        if (j < s.size() && s[j] == '.') {  // an IPv4 tail counts for two groups
-            if (!is_ipv4(s.substr(i))) {
-                return false;
-            }
-            groups += 2;
-            break;
-        }
-        if (j == i || j - i > 4) {
-            return false;
-        }
-        ++groups;
-        if (j == s.size()) {
-            break;
-        }
-        if (s[j] != ':') {
-            return false;
-        }
-        ++j;
-        if (j < s.size() && s[j] == ':') {
-            if (elided) {
-                return false;
-            }
-            elided = true;
-            ++j;
-        } else if (j == s.size()) {
-            return false;
-        }
-        i = j;
-    }
-    return elided ? groups <= 7 : groups == 8;
-}
-
-core::result<std::uint16_t, value_error> parse_port(std::string_view digits) noexcept {
-    if (digits.empty()) {
-        return unexpected(err(0, "missing port number"));
-    }
-    std::uint32_t value = 0;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (!is_digit(digits[i])) {
-            return unexpected(err(i, "port is not a number"));
-        }
-        value = value * 10 + static_cast<std::uint32_t>(digits[i] - '0');
-        if (value > 65535) {
-            return unexpected(err(0, "port out of range 1-65535"));
-        }
-    }
-    if (value == 0) {
-        return unexpected(err(0, "port out of range 1-65535"));
-    }
-    return static_cast<std::uint16_t>(value);
 }
 
 core::result<uri, value_error> parse_uri(std::string_view text) {
