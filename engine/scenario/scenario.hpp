@@ -1,0 +1,92 @@
+#pragma once
+// A compiled scenario: every field validated, durations parsed, accounts ready to expand,
+// the phone script as data. Immutable once loaded and shared read-only by all workers
+// (`std::shared_ptr<const scenario>`); runtime counters live in stats, never here.
+// The format is documented in scenarios/README.md.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/core/duration.hpp"
+#include "engine/core/result.hpp"
+#include "engine/scenario/accounts.hpp"
+#include "engine/scenario/diagnostic.hpp"
+#include "engine/scenario/step.hpp"
+#include "engine/scenario/target_url.hpp"
+#include "engine/scenario/threshold.hpp"
+
+namespace ringstorm::scenario {
+
+// Which SDK behaviour the phones emulate and are judged against (sdk-callback-contract.md).
+enum class contract_profile : std::uint8_t {
+    documented,            // the integration guide's sequences (the default)
+    exotel_web_sdk_2_0_5,  // what @exotel-npm-dev/webrtc-client-sdk 2.0.5 really emits
+};
+
+std::string_view to_string(contract_profile p) noexcept;  // "documented", "exotel-web-sdk-2.0.5"
+std::optional<contract_profile> parse_contract_profile(std::string_view text) noexcept;
+std::span<const std::string_view> contract_profile_names() noexcept;
+
+struct target_config {
+    std::optional<target_url> url;  // nullopt: start the embedded target on loopback
+    bool insecure = false;          // skip TLS certificate verification
+    std::string ca;                 // CA file (resolved path); empty: the system store
+    std::string sipdomain;          // AOR domain; empty: the target URL's host
+    source_location url_at, insecure_at, ca_at, sipdomain_at;
+};
+
+struct accounts_config {
+    account_source source;      // pattern or CSV; phone i's credentials are source.at(i)
+    std::uint32_t tabs = 1;     // registrations (browser tabs) per phone, each its own Contact
+    source_location source_at;  // the `pattern` or `csv` key
+};
+
+// One k6-like ramp stage: move the number of active phones linearly to `target` over
+// `duration`, starting from the previous stage's target (0 before the first).
+struct stage {
+    core::duration duration{};
+    std::uint64_t target = 0;
+    source_location where;
+};
+
+struct load_profile {
+    std::uint64_t phones = 1;                // phones (users) in the run, each with `tabs` tabs
+    std::optional<double> rate;              // phones started per second; nullopt with stages,
+                                             // or to start every phone at once
+    std::optional<core::duration> duration;  // run length; nullopt: until every script ends.
+                                             // With stages: at least their total
+    std::vector<stage> stages;               // empty unless ramping by stages
+    std::optional<std::uint32_t> threads;    // worker threads; nullopt: one per core
+    source_location phones_at, rate_at, duration_at, stages_at, threads_at;
+
+    core::duration stages_total() const noexcept;
+};
+
+struct scenario {
+    std::string file;  // where it was loaded from, for messages
+    std::string name;  // [a-z0-9_-]+, used in reports and metric labels
+    std::string description;
+    contract_profile contract = contract_profile::documented;
+    target_config target;
+    accounts_config accounts;
+    load_profile load;
+    std::vector<threshold> thresholds;
+    block phone;  // the per-phone script, never empty
+    source_location contract_at;
+};
+
+using load_result = core::result<scenario, std::vector<diagnostic>>;
+
+// Reads and compiles a scenario file. CSV and CA paths in it are relative to the file's
+// directory. Errors are every problem found, in file order; no exception escapes.
+load_result load_scenario_file(const std::string& path);
+
+// The same for text held in memory. `name_for_errors` names the text in diagnostics and,
+// as a path, gives the directory relative paths are resolved against.
+load_result load_scenario_text(std::string_view text, std::string_view name_for_errors);
+
+}  // namespace ringstorm::scenario
