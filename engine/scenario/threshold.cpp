@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/core/duration.hpp"
+#include "engine/core/step.hpp"
 #include "engine/scenario/suggest.hpp"
 
 namespace ringstorm::scenario {
@@ -17,21 +18,8 @@ struct metric_info {
     metric_unit unit;
 };
 
-// Latency steps (interface.md "Step names") times the statistics summary.json keeps.
-constexpr std::array<std::string_view, 14> latency_steps{"ws_connect",
-                                                         "tls_handshake",
-                                                         "register",
-                                                         "unregister",
-                                                         "invite_to_incoming",
-                                                         "answer_to_connected",
-                                                         "answer_to_ack",
-                                                         "hold",
-                                                         "unhold",
-                                                         "bye",
-                                                         "cancel",
-                                                         "ice",
-                                                         "dtls_handshake",
-                                                         "media_first_packet"};
+// Latency steps (engine/core/step.hpp, the interface's step names) times the statistics
+// summary.json keeps.
 constexpr std::array<std::string_view, 7> latency_stats{"count", "min",  "p50", "p90",
                                                         "p99",   "p999", "max"};
 
@@ -69,7 +57,8 @@ struct metric_table {
     std::vector<metric_unit> units;
 
     metric_table() {
-        for (std::string_view step : latency_steps) {
+        for (core::step s : core::all_steps) {
+            std::string_view step = core::to_string(s);
             for (std::string_view stat : latency_stats) {
                 storage.push_back(std::string(step) + "." + std::string(stat));
                 units.push_back(stat == "count" ? metric_unit::count : metric_unit::seconds);
