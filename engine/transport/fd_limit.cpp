@@ -1,0 +1,70 @@
+#include "engine/transport/fd_limit.hpp"
+
+#include <sys/resource.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace ringstorm::transport {
+
+using core::unexpected;
+
+namespace {
+
+std::string errno_text(const char* what) {
+    return std::string{what} + ": " + std::strerror(errno);
+}
+
+}  // namespace
+
+core::result<fd_limits, std::string> read_fd_limits() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        return unexpected{errno_text("getrlimit(RLIMIT_NOFILE)")};
+    }
+    return fd_limits{static_cast<std::uint64_t>(limit.rlim_cur),
+                     static_cast<std::uint64_t>(limit.rlim_max)};
+}
+
+core::result<fd_limits, std::string> raise_fd_limit() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        return unexpected{errno_text("getrlimit(RLIMIT_NOFILE)")};
+    }
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+            return unexpected{errno_text("setrlimit(RLIMIT_NOFILE)")};
+        }
+    }
+    return read_fd_limits();
+}
+
+std::uint64_t fds_required(const fd_need& need) noexcept {
+    return need.connections * (need.embedded_target ? 2 : 1) + need.reserve;
+}
+
+core::result<std::uint64_t, std::string> check_fd_budget(const fd_need& need,
+                                                         const fd_limits& limits) {
+    const auto required = fds_required(need);
+    if (required <= limits.soft) {
+        return required;
+    }
+    const std::uint64_t per_phone = need.embedded_target ? 2 : 1;
+    const std::uint64_t fits =
+        limits.soft > need.reserve ? (limits.soft - need.reserve) / per_phone : 0;
+    std::string text = "not enough file descriptors: " + std::to_string(need.connections) +
+                       " phones need " + std::to_string(required) + " (" +
+                       std::to_string(per_phone) + " per phone" +
+                       (need.embedded_target ? ", the embedded target's side included" : "") +
+                       ", +" + std::to_string(need.reserve) + " reserved) but the limit is " +
+                       std::to_string(limits.soft) + " (hard limit " + std::to_string(limits.hard) +
+                       "); at most " + std::to_string(fits) + " phones fit. Lower the phones";
+    if (need.embedded_target) {
+        text += ", run the target in its own process (`ringstorm serve`)";
+    }
+    text += " or raise the hard limit (ulimit -Hn, systemd LimitNOFILE, docker --ulimit nofile)";
+    return unexpected{std::move(text)};
+}
+
+}  // namespace ringstorm::transport
