@@ -15,24 +15,6 @@ namespace {
 
 using namespace test;
 
-// Runs the machine's timers until it stops asking for one, recording when each send
-// happened (ms since start) and what the final timer produced.
-template <class Transaction>
-std::vector<long long> run_timers(Transaction& t, script_clock& clock, time_point start,
-                                  std::string& last) {
-    std::vector<long long> sends;
-    while (auto deadline = t.next_deadline()) {
-        clock.now = *deadline;
-        action_list out = t.on_timer(clock.now);
-        if (out.size() == 1 && out[0].kind == action_kind::send) {
-            sends.push_back(clock.since(start));
-        } else {
-            last = describe(out);
-        }
-    }
-    return sends;
-}
-
 // ---------------------------------------------------------------- client INVITE
 
 TEST(ClientInvite, UnreliableRetransmitsWithDoublingIntervalsUntilTimerB) {

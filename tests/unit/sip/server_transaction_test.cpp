@@ -18,22 +18,6 @@ namespace {
 
 using namespace test;
 
-template <class Machine>
-std::vector<long long> run_timers(Machine& t, script_clock& clock, time_point start,
-                                  std::string& last) {
-    std::vector<long long> sends;
-    while (auto deadline = t.next_deadline()) {
-        clock.now = *deadline;
-        action_list out = t.on_timer(clock.now);
-        if (out.size() == 1 && out[0].kind == action_kind::send) {
-            sends.push_back(clock.since(start));
-        } else {
-            last = describe(out);
-        }
-    }
-    return sends;
-}
-
 message ack_for(const message& invite, const message& final_response) {
     return make_ack_for_non2xx(invite, final_response);
 }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/sip/message.hpp"
 #include "engine/sip/response.hpp"
@@ -69,6 +70,24 @@ inline message make_test_response(const message& request, int status,
         r.add(header_id::contact, "<sip:bob@192.0.2.4:5060;transport=ws>");
     }
     return r;
+}
+
+// Runs the machine's timers until it stops asking for one, recording when each send
+// happened (ms since start) and what the final timer produced.
+template <class Machine>
+std::vector<long long> run_timers(Machine& t, script_clock& clock, time_point start,
+                                  std::string& last) {
+    std::vector<long long> sends;
+    while (auto deadline = t.next_deadline()) {
+        clock.now = *deadline;
+        action_list out = t.on_timer(clock.now);
+        if (out.size() == 1 && out[0].kind == action_kind::send) {
+            sends.push_back(clock.since(start));
+        } else {
+            last = describe(out);
+        }
+    }
+    return sends;
 }
 
 }  // namespace ringstorm::sip::test
