@@ -216,16 +216,9 @@ core::result<dialog, dialog_error> dialog::create_uac(const message& invite,
     if (!cs) {
         return unexpected{dialog_error::bad_cseq};
     }
-    auto routes = route_set_of(response, /*reversed=*/true);
-    if (!routes) {
-        return unexpected{dialog_error::bad_record_route};
+    if (auto bad = d.take_routing(response, /*reversed=*/true, response)) {
+        return unexpected{*bad};
     }
-    auto target = contact_uri_of(response);
-    if (!target) {
-        return unexpected{target.error()};
-    }
-    d.route_set_ = std::move(*routes);
-    d.remote_target_ = std::move(*target);
     d.local_cseq_ = cs->number;  // §12.1.2: the CSeq of the request
     d.local_party_ = std::string(invite.get(header_id::from).value_or(""));
     d.remote_party_ = std::string(response.get(header_id::to).value_or(""));
@@ -263,16 +256,9 @@ core::result<dialog, dialog_error> dialog::create_uas(const message& invite,
     if (!cs) {
         return unexpected{dialog_error::bad_cseq};
     }
-    auto routes = route_set_of(invite, /*reversed=*/false);
-    if (!routes) {
-        return unexpected{dialog_error::bad_record_route};
+    if (auto bad = d.take_routing(invite, /*reversed=*/false, invite)) {
+        return unexpected{*bad};
     }
-    auto target = contact_uri_of(invite);
-    if (!target) {
-        return unexpected{target.error()};
-    }
-    d.route_set_ = std::move(*routes);
-    d.remote_target_ = std::move(*target);
     d.remote_cseq_ = cs->number;  // §12.1.1; the local sequence number stays empty
     d.local_party_ = std::string(response.get(header_id::to).value_or(""));
     d.remote_party_ = std::string(invite.get(header_id::from).value_or(""));
@@ -280,6 +266,21 @@ core::result<dialog, dialog_error> dialog::create_uas(const message& invite,
     d.via_sent_by_ = std::string(via_sent_by);
     d.secure_ = secure_transport && is_sips_request(invite);
     return d;
+}
+
+std::optional<dialog_error> dialog::take_routing(const message& record_routes, bool reversed,
+                                                 const message& peer) {
+    auto routes = route_set_of(record_routes, reversed);
+    if (!routes) {
+        return dialog_error::bad_record_route;
+    }
+    auto target = contact_uri_of(peer);
+    if (!target) {
+        return target.error();
+    }
+    route_set_ = std::move(*routes);
+    remote_target_ = std::move(*target);
+    return std::nullopt;
 }
 
 std::string dialog::build_request_uri() const {

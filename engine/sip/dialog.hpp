@@ -136,6 +136,10 @@ public:
     void terminate() noexcept { state_ = dialog_state::terminated; }
 
 private:
+    // Both creators (RFC 3261 §12.1.1, §12.1.2): the route set from the Record-Route of
+    // record_routes (reversed for a UAC) and the remote target from peer's Contact.
+    std::optional<dialog_error> take_routing(const message& record_routes, bool reversed,
+                                             const message& peer);
     dialog() = default;
 
     std::string build_request_uri() const;
