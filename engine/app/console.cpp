@@ -1,0 +1,143 @@
+#include "engine/app/console.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+
+#include "engine/core/histogram.hpp"
+#include "engine/core/step.hpp"
+
+namespace ringstorm::app {
+
+namespace {
+
+std::string ms(double seconds) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%9.2f", seconds * 1e3);
+    return buf;
+}
+
+}  // namespace
+
+console::console(std::FILE* out, bool quiet)
+    : out_(out), quiet_(quiet), tty_(isatty(fileno(out)) != 0) {}
+
+void console::progress(double seconds, const worker_progress& p, bool ending) {
+    if (quiet_) {
+        return;
+    }
+    double dt = seconds - last_seconds_;
+    double rate = dt > 0 ? static_cast<double>(p.registrations_ok - last_ok_) / dt : 0;
+    last_seconds_ = seconds;
+    last_ok_ = p.registrations_ok;
+    if (!tty_ && seconds - last_plain_ < 5.0 && !ending) {
+        return;
+    }
+    last_plain_ = seconds;
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "%7.1fs  phones %llu/%llu started, %llu live, %llu registered, %llu failed"
+                  "  |  REGISTER ok %llu (%.0f/s), failed %llu  |  violations %llu%s",
+                  seconds, static_cast<unsigned long long>(p.started),
+                  static_cast<unsigned long long>(p.planned), static_cast<unsigned long long>(p.live),
+                  static_cast<unsigned long long>(p.registered),
+                  static_cast<unsigned long long>(p.failed),
+                  static_cast<unsigned long long>(p.registrations_ok), rate,
+                  static_cast<unsigned long long>(p.registrations_failed),
+                  static_cast<unsigned long long>(p.violations), ending ? "  (winding down)" : "");
+    if (tty_) {
+        std::fprintf(out_, "\r\033[K%s", line);
+        line_open_ = true;
+    } else {
+        std::fprintf(out_, "%s\n", line);
+    }
+    std::fflush(out_);
+}
+
+void console::break_line() {
+    if (line_open_) {
+        std::fputc('\n', out_);
+        line_open_ = false;
+    }
+}
+
+void console::message(const std::string& line) {
+    if (quiet_) {
+        return;
+    }
+    break_line();
+    std::fprintf(out_, "%s\n", line.c_str());
+    std::fflush(out_);
+}
+
+void console::summary(const reporters::run_report& r, const std::string& files) {
+    break_line();
+    const core::stats& s = r.totals;
+    if (!quiet_) {
+        std::uint64_t reg_failed = 0;
+        for (std::size_t i = 1; i < core::registration_result_count; ++i) {
+            reg_failed += s.registrations[i];
+        }
+        std::fprintf(out_, "\n%s (%s) -> %s, %.1f s\n", r.scenario.c_str(), r.contract.c_str(),
+                     r.target.c_str(), r.duration_seconds);
+        std::fprintf(out_, "phones         planned %llu, registered %llu, failed %llu\n",
+                     static_cast<unsigned long long>(s.phones_planned),
+                     static_cast<unsigned long long>(s.phones_registered),
+                     static_cast<unsigned long long>(s.phones_failed));
+        std::fprintf(out_, "registrations  ok %llu, failed %llu",
+                     static_cast<unsigned long long>(s.registration_count(core::registration_result::ok)),
+                     static_cast<unsigned long long>(reg_failed));
+        for (std::size_t i = 1; i < core::registration_result_count; ++i) {
+            if (s.registrations[i] > 0) {
+                std::fprintf(out_, " (%s %llu)",
+                             std::string(to_string(static_cast<core::registration_result>(i))).c_str(),
+                             static_cast<unsigned long long>(s.registrations[i]));
+            }
+        }
+        std::fprintf(out_, "\n\nlatency (ms)           count       p50       p90       p99      p999       max\n");
+        for (core::step step : core::all_steps) {
+            const core::histogram& h = s.latency[core::index(step)];
+            if (h.count() == 0) {
+                continue;
+            }
+            core::latency_summary l = core::summarize(h);
+            std::fprintf(out_, "  %-18s %9llu %s %s %s %s %s\n", std::string(to_string(step)).c_str(),
+                         static_cast<unsigned long long>(l.count), ms(l.p50).c_str(),
+                         ms(l.p90).c_str(), ms(l.p99).c_str(), ms(l.p999).c_str(), ms(l.max).c_str());
+        }
+        std::fprintf(out_, "\ncontract       %llu checked, %llu passed, %llu violations\n",
+                     static_cast<unsigned long long>(s.contract_checked),
+                     static_cast<unsigned long long>(s.contract_passed),
+                     static_cast<unsigned long long>(s.contract_violations.total()));
+        for (const auto& [rule, n] : s.contract_violations.entries()) {
+            std::fprintf(out_, "  %-30s %llu\n", rule.c_str(), static_cast<unsigned long long>(n));
+        }
+        if (s.protocol_errors.total() > 0) {
+            std::fprintf(out_, "protocol errors %llu\n",
+                         static_cast<unsigned long long>(s.protocol_errors.total()));
+            for (const auto& [kind, n] : s.protocol_errors.entries()) {
+                std::fprintf(out_, "  %-30s %llu\n", kind.c_str(), static_cast<unsigned long long>(n));
+            }
+        }
+        if (!r.thresholds.empty()) {
+            std::fprintf(out_, "thresholds\n");
+            for (const reporters::threshold_result& t : r.thresholds) {
+                std::fprintf(out_, "  %s  %s %s  (observed %s)\n", t.passed ? "pass" : "FAIL",
+                             t.metric.c_str(), t.condition.c_str(),
+                             std::isnan(t.value) ? "no data" : std::to_string(t.value).c_str());
+            }
+        }
+        for (const reporters::contract_sample& c : r.samples) {
+            std::fprintf(out_, "example        %s: %s%s%s\n", c.phone.c_str(), c.rule.c_str(),
+                         c.detail.empty() ? "" : ": ", c.detail.c_str());
+        }
+        if (!files.empty()) {
+            std::fprintf(out_, "reports        %s\n", files.c_str());
+        }
+    }
+    std::fprintf(out_, "verdict: %s%s\n", r.aborted ? "ABORTED" : (r.passed ? "PASS" : "FAIL"),
+                 r.aborted && !r.abort_reason.empty() ? (" (" + r.abort_reason + ")").c_str() : "");
+    std::fflush(out_);
+}
+
+}  // namespace ringstorm::app

@@ -1,0 +1,368 @@
+#include "engine/app/phone_script.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <type_traits>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "engine/app/ladder_text.hpp"
+#include "engine/app/worker.hpp"
+#include "engine/contract/checker.hpp"
+
+namespace ringstorm::app {
+
+namespace net = boost::asio;
+
+namespace {
+
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+
+// splitmix64 (Steele, Lea, Flood 2014): tiny state, good enough for think times.
+std::uint64_t next_random(std::uint64_t& state) noexcept {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+// Uniform in [0, 1).
+double unit_random(std::uint64_t& state) noexcept {
+    return static_cast<double>(next_random(state) >> 11) * 0x1.0p-53;
+}
+
+}  // namespace
+
+phone_script::phone_script(worker& owner, std::uint64_t number, std::vector<core::window> windows)
+    : owner_(owner),
+      number_(number),
+      windows_(std::move(windows)),
+      wake_(owner.env().io),
+      rng_(owner.next_seed()) {
+    const scenario::scenario& s = *owner_.plan().scenario;
+    scenario::account account = s.accounts.source.at(number_);
+    user_ = account.user_name;
+    for (std::uint32_t t = 0; t < s.accounts.tabs; ++t) {
+        auto tab = std::make_unique<phone::tab>(owner_.env(), account, number_, t, owner_.next_seed());
+        tab->set_listener(this);
+        tabs_.push_back(std::move(tab));
+    }
+    marks_.assign(tabs_.size(), 0);
+}
+
+phone_script::~phone_script() = default;
+
+net::awaitable<void> phone_script::run() {
+    const run_plan& plan = owner_.plan();
+    for (const core::window& w : windows_) {
+        if (owner_.ending() || aborted_) {
+            break;
+        }
+        ending_ = false;  // a new window after a ramp down: the phone comes back
+        core::time_point start = plan.clock.at(w.start);
+        if (core::clock::now() < start) {
+            wake r = co_await sleep_until(start);
+            if (r == wake::cut || aborted_) {
+                break;
+            }
+        }
+        due_ = start;
+        stop_at_ = w.stop == core::schedule::unbounded ? core::time_point::max() : plan.clock.at(w.stop);
+        flow f = co_await run_block(plan.scenario->phone, true);
+        if (f == flow::stop) {
+            break;
+        }
+    }
+    co_await finish();
+}
+
+net::awaitable<phone_script::flow> phone_script::run_block(const scenario::block& steps,
+                                                           bool top_level) {
+    for (const scenario::step& step : steps) {
+        if (aborted_ || !failure_.empty()) {
+            co_return flow::stop;
+        }
+        if (ending_ && !top_level) {
+            co_return flow::unwind;
+        }
+        flow f = co_await run_step(step, top_level);
+        if (f == flow::stop) {
+            co_return f;
+        }
+        if (f == flow::unwind && !top_level) {
+            co_return f;
+        }
+    }
+    co_return flow::next;
+}
+
+net::awaitable<phone_script::flow> phone_script::run_step(const scenario::step& step,
+                                                          bool top_level) {
+    const auto& action = step.action;
+    if (std::holds_alternative<scenario::register_step>(action)) {
+        register_tabs();
+        co_return flow::next;
+    }
+    if (std::holds_alternative<scenario::unregister_step>(action)) {
+        unregister_tabs();
+        co_return flow::next;
+    }
+    if (const auto* t = std::get_if<scenario::think_step>(&action)) {
+        co_return co_await think(*t);
+    }
+    if (const auto* e = std::get_if<scenario::expect_step>(&action)) {
+        co_return co_await expect(*e, step);
+    }
+    if (const auto* r = std::get_if<scenario::repeat_step>(&action)) {
+        co_return co_await repeat(*r);
+    }
+    const auto& l = std::get<scenario::loop_step>(action);
+    if (ending_ && top_level) {
+        co_return flow::next;  // loops no longer run once the run is over
+    }
+    co_return co_await loop(l);
+}
+
+void phone_script::register_tabs() {
+    tried_register_ = true;
+    for (std::size_t i = 0; i < tabs_.size(); ++i) {
+        marks_[i] = tabs_[i]->history().events.size();
+        tabs_[i]->do_register(due_);
+    }
+}
+
+void phone_script::unregister_tabs() {
+    for (std::size_t i = 0; i < tabs_.size(); ++i) {
+        marks_[i] = tabs_[i]->history().events.size();
+        tabs_[i]->unregister(due_);
+    }
+}
+
+net::awaitable<phone_script::flow> phone_script::think(const scenario::think_step& step) {
+    due_ += draw(step.how);
+    wake r = co_await sleep_until(due_);
+    while (r == wake::event) {
+        r = co_await sleep_until(due_);
+    }
+    if (r == wake::cut) {
+        due_ = std::min(due_, core::clock::now());  // the wind-down is due now, not later
+        co_return flow::unwind;
+    }
+    co_return flow::next;
+}
+
+net::awaitable<phone_script::flow> phone_script::expect(const scenario::expect_step& step,
+                                                        const scenario::step& where) {
+    core::time_point deadline = due_ + step.within;
+    for (;;) {
+        if (auto at = satisfied(step.event)) {
+            due_ = std::max(due_, *at);
+            co_return flow::next;
+        }
+        if (core::clock::now() >= deadline) {
+            break;
+        }
+        wake r = co_await sleep_until(deadline);
+        if (r == wake::cut || aborted_) {
+            due_ = std::min(due_, core::clock::now());
+            co_return flow::unwind;  // the run's end is not the phone's failure
+        }
+    }
+    fail("line " + std::to_string(where.where.line) + ": expect " + std::string(step.event.name) +
+         " within " + core::format_duration(step.within) + ": not seen");
+    co_return flow::stop;
+}
+
+net::awaitable<phone_script::flow> phone_script::repeat(const scenario::repeat_step& step) {
+    for (std::uint32_t i = 0; i < step.count; ++i) {
+        flow f = co_await run_block(step.steps, false);
+        if (f != flow::next) {
+            co_return f;
+        }
+    }
+    co_return flow::next;
+}
+
+net::awaitable<phone_script::flow> phone_script::loop(const scenario::loop_step& step) {
+    const run_plan& plan = owner_.plan();
+    core::time_point began = due_;
+    for (;;) {
+        if (ending_) {
+            co_return flow::unwind;
+        }
+        if (step.end == scenario::loop_end::run_clock && due_ >= plan.clock.at(step.limit)) {
+            co_return flow::next;
+        }
+        if (step.end == scenario::loop_end::loop_clock && due_ >= began + step.limit) {
+            co_return flow::next;
+        }
+        flow f = co_await run_block(step.steps, false);
+        if (f != flow::next) {
+            co_return f;
+        }
+    }
+}
+
+net::awaitable<phone_script::wake> phone_script::sleep_until(core::time_point t) {
+    if (aborted_) {
+        co_return wake::cut;
+    }
+    // A wait started before the end is cut by it; one started after it (the wind-down's
+    // own steps) runs, bounded by the grace period.
+    bool cuttable = !ending_;
+    core::time_point limit = std::min(t, cuttable ? stop_at_ : owner_.grace_deadline());
+    in_wait_ = true;
+    cut_ = false;
+    wake_.expires_at(limit);
+    co_await wake_.async_wait(use_tuple);
+    in_wait_ = false;
+    if (aborted_ || cut_) {
+        cut_ = false;
+        co_return wake::cut;
+    }
+    core::time_point now = core::clock::now();
+    if (cuttable && now >= stop_at_ && stop_at_ < t) {
+        ending_ = true;  // this phone's window is over (a ramp down)
+        co_return wake::cut;
+    }
+    if (!cuttable && now >= owner_.grace_deadline() && owner_.grace_deadline() < t) {
+        co_return wake::cut;
+    }
+    co_return now >= t ? wake::reached : wake::event;
+}
+
+void phone_script::end_run() {
+    ending_ = true;
+    if (in_wait_) {
+        cut_ = true;
+        wake_.cancel();
+    }
+}
+
+void phone_script::abort() {
+    aborted_ = true;
+    for (auto& tab : tabs_) {
+        tab->abort();
+    }
+    wake_.cancel();
+}
+
+void phone_script::on_event(phone::tab& from, const phone::recorded_event& event) {
+    owner_.events().add(event.at, user_, from.index(), scenario::to_string(event.callback),
+                        event.name, {});
+    if (!registered_counted_ && event.name == "registered" &&
+        std::all_of(tabs_.begin(), tabs_.end(), [](const auto& t) { return t->registered(); })) {
+        registered_counted_ = true;
+        ++owner_.mutable_stats().phones_registered;
+    }
+    if (in_wait_) {
+        wake_.cancel();
+    }
+}
+
+std::optional<core::time_point> phone_script::satisfied(const scenario::event_name& event) const {
+    core::time_point latest{};
+    for (std::size_t i = 0; i < tabs_.size(); ++i) {
+        const auto& events = tabs_[i]->history().events;
+        auto it = std::find_if(events.begin() + static_cast<std::ptrdiff_t>(marks_[i]), events.end(),
+                               [&](const phone::recorded_event& e) {
+                                   return e.callback == event.callback && e.name == event.name;
+                               });
+        if (it == events.end()) {
+            return std::nullopt;
+        }
+        latest = std::max(latest, it->at);
+    }
+    return latest;
+}
+
+void phone_script::fail(std::string reason) {
+    if (failure_.empty()) {
+        failure_ = std::move(reason);
+    }
+}
+
+net::awaitable<void> phone_script::finish() {
+    if (!aborted_) {
+        core::time_point deadline = core::clock::now() + owner_.plan().tab_close;
+        for (auto& tab : tabs_) {
+            co_await tab->shutdown(deadline);
+        }
+    }
+    if (tried_register_ && !registered_counted_) {
+        fail("never registered");
+    }
+    judge();
+}
+
+// The phone's verdict: its script, then each tab's callbacks against the contract.
+void phone_script::judge() {
+    core::stats& stats = owner_.mutable_stats();
+    scenario::contract_profile profile = owner_.plan().scenario->contract;
+    bool checked = false;
+    bool passed = true;
+    for (const auto& tab : tabs_) {
+        contract::verdict v = contract::check(profile, tab->history());
+        checked = checked || v.checked;
+        passed = passed && v.violations.empty();
+        for (const contract::violation& violation : v.violations) {
+            stats.contract_violations.add(violation.rule);
+        }
+        if (v.violations.empty() && failure_.empty()) {
+            continue;
+        }
+        failed_tab f;
+        f.name = tab_name(tab->index());
+        f.reason = failure_.empty() ? std::string(v.violations.front().rule) : failure_;
+        for (const contract::violation& violation : v.violations) {
+            reporters::contract_sample s;
+            s.phone = f.name;
+            s.rule = violation.rule;
+            s.expected.assign(violation.expected.begin(), violation.expected.end());
+            s.observed.assign(violation.observed.begin(), violation.observed.end());
+            s.detail = violation.detail;
+            f.samples.push_back(std::move(s));
+        }
+        f.ladder = render_ladder(f.name, f.reason, tab->history(), owner_.plan().clock);
+        owner_.keep_failure(std::move(f));
+    }
+    if (checked) {
+        ++stats.contract_checked;
+        if (passed) {
+            ++stats.contract_passed;
+        }
+    }
+    if (!failure_.empty()) {
+        ++stats.phones_failed;
+    }
+}
+
+std::string phone_script::tab_name(std::uint32_t tab) const {
+    return tab == 0 ? user_ : user_ + "#" + std::to_string(tab);
+}
+
+core::duration phone_script::draw(const scenario::delay& how) {
+    return std::visit(
+        [this](const auto& d) -> core::duration {
+            using d_type = std::decay_t<decltype(d)>;
+            if constexpr (std::is_same_v<d_type, scenario::fixed_delay>) {
+                return d.value;
+            } else if constexpr (std::is_same_v<d_type, scenario::uniform_delay>) {
+                auto span = static_cast<double>((d.high - d.low).count());
+                return d.low + core::duration{static_cast<std::int64_t>(span * unit_random(rng_))};
+            } else {
+                static_assert(std::is_same_v<d_type, scenario::exponential_delay>, "every delay");
+                // Inverse transform: -mean·ln(1 - u), capped at 20 means so one draw cannot
+                // stall a phone for the whole run.
+                double x = -std::log1p(-unit_random(rng_));
+                x = std::min(x, 20.0);
+                return core::duration{
+                    static_cast<std::int64_t>(x * static_cast<double>(d.mean.count()))};
+            }
+        },
+        how);
+}
+
+}  // namespace ringstorm::app

@@ -1,0 +1,416 @@
+// `ringstorm run SCENARIO.yaml [options]`: load and check the scenario, find or start the
+// target, start the workers, show progress, stop in order on the run's end or Ctrl-C,
+// then judge and write the reports. Exit codes per interface.md.
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "engine/app/console.hpp"
+#include "engine/app/events_log.hpp"
+#include "engine/app/report_files.hpp"
+#include "engine/app/run_options.hpp"
+#include "engine/app/signals.hpp"
+#include "engine/app/source_ips.hpp"
+#include "engine/app/worker.hpp"
+#include "engine/target/embedded_target.hpp"
+#include "engine/transport/fd_limit.hpp"
+#include "engine/transport/tls_context.hpp"
+#include "engine/transport/worker_pool.hpp"
+#include "reporters/figures.hpp"
+
+namespace ringstorm::app {
+
+namespace net = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr int exit_pass = 0;
+constexpr int exit_fail = 1;
+constexpr int exit_usage = 2;
+constexpr int exit_not_started = 3;
+
+void print_diagnostics(const std::vector<scenario::diagnostic>& diags) {
+    for (const scenario::diagnostic& d : diags) {
+        std::fprintf(stderr, "%s\n", scenario::to_string(d).c_str());
+    }
+}
+
+// The scenario's load section in the schedule's terms. Without a rate or stages every
+// phone starts at once; a duration longer than the stages holds the last target.
+core::load_profile to_schedule_profile(const scenario::load_profile& load) {
+    core::load_profile p;
+    if (!load.stages.empty()) {
+        for (const scenario::stage& s : load.stages) {
+            p.stages.push_back({s.duration, s.target});
+        }
+        core::duration total = load.stages_total();
+        if (load.duration && *load.duration > total) {
+            p.stages.push_back({*load.duration - total, load.stages.back().target});
+        }
+        return p;
+    }
+    p.phones = load.phones;
+    p.rate = load.rate.value_or(1e9);  // "all at once": a nanosecond apart
+    p.run_duration = load.duration.value_or(core::duration{0});
+    return p;
+}
+
+// Whether the script keeps a phone connected until the run's end (a loop).
+bool holds_phones(const scenario::block& steps) {
+    return std::any_of(steps.begin(), steps.end(), [](const scenario::step& s) {
+        if (std::holds_alternative<scenario::loop_step>(s.action)) {
+            return true;
+        }
+        const auto* r = std::get_if<scenario::repeat_step>(&s.action);
+        return r != nullptr && holds_phones(r->steps);
+    });
+}
+
+// One connect to the target before any phone starts: a target that does not accept TCP
+// connections means the run cannot start (exit 3). TLS and upgrade failures do not stop
+// the run: they are what a platform team needs to see in each phone's record.
+std::optional<transport::failure> probe_target(const transport::ws_url& url,
+                                               transport::tls_context* tls,
+                                               const transport::client_options& options) {
+    net::io_context io;
+    transport::client_options probe = options;
+    probe.connect_timeout = std::min<std::chrono::milliseconds>(options.connect_timeout, 5s);
+    transport::ws_client client(io, probe, tls);
+    std::optional<transport::failure> failed;
+    net::co_spawn(
+        io,
+        [&]() -> net::awaitable<void> {
+            auto connected = co_await client.connect(url);
+            if (!connected) {
+                failed = connected.error();
+                co_return;
+            }
+            co_await client.close();
+        },
+        net::detached);
+    io.run();
+    if (failed && (failed->stage == transport::stage::resolve ||
+                   failed->stage == transport::stage::tcp_connect)) {
+        return failed;
+    }
+    return std::nullopt;
+}
+
+// Gathers the live figures of every worker by posting to each (no shared counters).
+worker_progress gather_progress(transport::worker_pool& pool,
+                                const std::vector<std::unique_ptr<worker>>& workers) {
+    struct gather {
+        std::mutex m;
+        std::condition_variable cv;
+        std::size_t answered = 0;
+        worker_progress total;
+    };
+    auto g = std::make_shared<gather>();
+    for (std::size_t i = 0; i < workers.size(); ++i) {
+        worker* w = workers[i].get();
+        pool.post(i, [g, w] {
+            worker_progress p = w->progress();
+            std::lock_guard lock(g->m);
+            g->total.planned += p.planned;
+            g->total.started += p.started;
+            g->total.live += p.live;
+            g->total.registered += p.registered;
+            g->total.failed += p.failed;
+            g->total.registrations_ok += p.registrations_ok;
+            g->total.registrations_failed += p.registrations_failed;
+            g->total.violations += p.violations;
+            ++g->answered;
+            g->cv.notify_all();
+        });
+    }
+    std::unique_lock lock(g->m);
+    g->cv.wait_for(lock, 500ms, [&] { return g->answered == workers.size(); });
+    return g->total;
+}
+
+struct run_setup {
+    std::shared_ptr<const scenario::scenario> scenario;
+    std::optional<core::schedule> schedule;
+    core::phone_range phones;
+    std::vector<std::string> source_ips;
+    std::size_t threads = 1;
+    std::uint64_t seed = 1;
+};
+
+// Everything that can be refused before anything starts (exit 2).
+std::optional<run_setup> prepare(const run_options& o) {
+    auto loaded = scenario::load_scenario_file(o.scenario_file);
+    if (!loaded) {
+        print_diagnostics(loaded.error());
+        return std::nullopt;
+    }
+    auto applied = scenario::apply_overrides(*loaded, o.overrides);
+    if (!applied) {
+        print_diagnostics(applied.error());
+        return std::nullopt;
+    }
+    run_setup s;
+    s.scenario = std::make_shared<const scenario::scenario>(std::move(*applied));
+    auto schedule = core::schedule::make(to_schedule_profile(s.scenario->load));
+    if (!schedule) {
+        std::fprintf(stderr, "%s: load: %s\n", o.scenario_file.c_str(), schedule.error().c_str());
+        return std::nullopt;
+    }
+    s.schedule = std::move(*schedule);
+    core::shard shard;
+    if (!o.shard.empty()) {
+        auto parsed = core::parse_shard(o.shard);
+        if (!parsed) {
+            std::fprintf(stderr, "command line: --shard: %s\n", parsed.error().c_str());
+            return std::nullopt;
+        }
+        shard = *parsed;
+    }
+    s.phones = core::shard_phones(s.schedule->planned(), shard);
+    if (!o.source_ips.empty()) {
+        auto ips = parse_source_ips(o.source_ips);
+        if (!ips) {
+            std::fprintf(stderr, "command line: %s\n", ips.error().c_str());
+            return std::nullopt;
+        }
+        s.source_ips = std::move(*ips);
+    }
+    s.threads = s.scenario->load.threads.value_or(
+        std::max<unsigned>(1, std::thread::hardware_concurrency()));
+    s.seed = o.seed.value_or(std::random_device{}());
+    return s;
+}
+
+}  // namespace
+
+int run_command(const run_options& o) {
+    install_stop_signals();
+    console out(stdout, o.quiet);
+    std::optional<run_setup> setup = prepare(o);
+    if (!setup) {
+        return exit_usage;
+    }
+    const scenario::scenario& sc = *setup->scenario;
+    bool embedded = !sc.target.url.has_value();
+
+    // File descriptors: one per tab, and one more per tab for the embedded target's side.
+    auto limits = transport::raise_fd_limit();
+    if (limits) {
+        transport::fd_need need{.connections = setup->phones.count * sc.accounts.tabs,
+                                .embedded_target = embedded};
+        auto fits = transport::check_fd_budget(need, *limits);
+        if (!fits) {
+            // A script that holds its phones (a loop until the run's end) keeps every
+            // connection open at once: refuse. Short-lived phones may fit: warn, and a
+            // phone that meets the limit records its connect failure.
+            if (holds_phones(sc.phone)) {
+                std::fprintf(stderr, "ringstorm: %s\n", fits.error().c_str());
+                return exit_usage;
+            }
+            out.message("warning: if every phone were connected at once: " + fits.error());
+        }
+    }
+
+    reporters::run_report report;
+    report.scenario = sc.name;
+    report.description = sc.description;
+    report.contract = std::string(scenario::to_string(sc.contract));
+    report.started_at = core::wall_clock::now();
+    report.totals.phones_planned = setup->phones.count;  // also when the run cannot start
+
+    // The target: the scenario's, or the embedded one on loopback.
+    std::unique_ptr<target::embedded_target> target;
+    transport::ws_url url;
+    std::string sipdomain = sc.target.sipdomain;
+    transport::client_tls_options tls_options{.insecure = sc.target.insecure, .ca_file = sc.target.ca, .ca_pem = {}};
+    auto fail_to_start = [&](const std::string& why) {
+        std::fprintf(stderr, "ringstorm: %s\n", why.c_str());
+        report.aborted = true;
+        report.abort_reason = why;
+        std::vector<failed_tab> none;
+        write_reports(report, none, o);
+        out.summary(report, "");
+        return exit_not_started;
+    };
+    if (embedded) {
+        target::target_options t;
+        t.listen = "wss://127.0.0.1:0/ws";
+        t.accounts = sc.accounts.source;
+        t.domain = sipdomain.empty() ? "127.0.0.1" : sipdomain;
+        auto started = target::embedded_target::start(t);
+        if (!started) {
+            return fail_to_start("embedded target: " + started.error());
+        }
+        target = std::move(*started);
+        url = target->url();
+        sipdomain = target->domain();
+        tls_options.ca_pem = target->generated_cert_pem();
+        out.message("embedded target listening on " + transport::to_string(url));
+    } else {
+        auto parsed = transport::parse_ws_url(sc.target.url->text);
+        if (!parsed) {
+            std::fprintf(stderr, "target: %s\n", parsed.error().reason);
+            return exit_usage;
+        }
+        url = *parsed;
+        if (sipdomain.empty()) {
+            sipdomain = url.host;
+        }
+    }
+    report.target = transport::to_string(url);
+
+    std::optional<transport::tls_context> tls;
+    if (url.secure) {
+        auto made = transport::tls_context::client(tls_options);
+        if (!made) {
+            std::fprintf(stderr, "ringstorm: TLS: %s\n", made.error().c_str());
+            return exit_usage;
+        }
+        tls.emplace(std::move(*made));
+    }
+    transport::client_options client;
+    client.user_agent = "ringstorm";
+    if (auto unreachable = probe_target(url, tls ? &*tls : nullptr, client)) {
+        return fail_to_start("target unreachable: " + unreachable->message());
+    }
+
+    std::unique_ptr<events_log> events;
+    if (!o.events_file.empty()) {
+        auto opened = events_log::open(o.events_file);
+        if (!opened) {
+            std::fprintf(stderr, "ringstorm: %s\n", opened.error().c_str());
+            return exit_usage;
+        }
+        events = std::move(*opened);
+    }
+
+    run_plan plan{.scenario = setup->scenario,
+                  .schedule = *setup->schedule,
+                  .clock = core::run_clock{},
+                  .url = url,
+                  .sipdomain = sipdomain,
+                  .tls = tls ? &*tls : nullptr,
+                  .client = client,
+                  .source_ips = setup->source_ips,
+                  .events = events.get(),
+                  .seed = setup->seed};
+    report.started_at = plan.clock.wall_start();
+
+    transport::worker_pool pool(setup->threads);
+    std::vector<std::unique_ptr<worker>> workers;
+    for (std::size_t i = 0; i < pool.size(); ++i) {
+        workers.push_back(std::make_unique<worker>(
+            pool.context(i), plan, core::worker_phones(setup->phones, i, pool.size()), i));
+    }
+    out.message("running " + sc.name + ": " + std::to_string(setup->phones.count) + " phones on " +
+                std::to_string(pool.size()) + " threads against " + report.target +
+                " (Ctrl-C: orderly stop; twice: abort)");
+
+    std::mutex done_mutex;
+    std::condition_variable done_cv;
+    std::size_t done_count = 0;
+    pool.start();
+    for (std::size_t i = 0; i < workers.size(); ++i) {
+        worker* w = workers[i].get();
+        pool.post(i, [&, w] {
+            w->start([&] {
+                std::lock_guard lock(done_mutex);
+                ++done_count;
+                done_cv.notify_all();
+            });
+        });
+    }
+
+    int signals_seen = 0;
+    bool ending = false;
+    auto next_tick = core::clock::now() + 1s;
+    for (;;) {
+        {
+            std::unique_lock lock(done_mutex);
+            done_cv.wait_for(lock, 100ms, [&] { return done_count == workers.size(); });
+            if (done_count == workers.size()) {
+                break;
+            }
+        }
+        int s = stop_signals();
+        if (s > signals_seen) {
+            signals_seen = s;
+            if (s == 1) {
+                out.message("stopping: phones wind down (Ctrl-C again to abort)");
+                ending = true;
+                for (std::size_t i = 0; i < workers.size(); ++i) {
+                    worker* w = workers[i].get();
+                    pool.post(i, [w] { w->end_run(); });
+                }
+            } else {
+                report.aborted = true;
+                report.abort_reason = "interrupted twice";
+                for (std::size_t i = 0; i < workers.size(); ++i) {
+                    worker* w = workers[i].get();
+                    pool.post(i, [w] { w->abort(); });
+                }
+                std::unique_lock lock(done_mutex);
+                done_cv.wait_for(lock, 2s, [&] { return done_count == workers.size(); });
+                break;
+            }
+        }
+        if (core::clock::now() >= next_tick) {
+            next_tick += 1s;
+            bool past_end = plan.schedule.length() != core::schedule::unbounded &&
+                            plan.clock.since_start(core::clock::now()) >= plan.schedule.length();
+            out.progress(plan.clock.seconds_now(), gather_progress(pool, workers), ending || past_end);
+        }
+    }
+    pool.stop();
+    pool.join();
+    report.duration_seconds = plan.clock.seconds_now();
+
+    std::vector<failed_tab> failures;
+    report.totals.phones_planned = 0;  // the workers' own counts follow
+    for (auto& w : workers) {
+        report.totals.merge(w->stats());
+        for (failed_tab& f : w->failures()) {
+            failures.push_back(std::move(f));
+        }
+    }
+    workers.clear();
+    if (target) {
+        target->stop();
+    }
+    if (events) {
+        events->flush();
+    }
+
+    report.thresholds = reporters::evaluate_thresholds(sc.thresholds, report);
+    bool thresholds_ok = std::all_of(report.thresholds.begin(), report.thresholds.end(),
+                                     [](const reporters::threshold_result& t) { return t.passed; });
+    report.passed = !report.aborted && thresholds_ok && report.totals.contract_violations.total() == 0;
+
+    written_reports written = write_reports(report, failures, o);
+    for (const std::string& e : written.errors) {
+        std::fprintf(stderr, "ringstorm: %s\n", e.c_str());
+    }
+    std::string files;
+    for (const std::string& f : written.files) {
+        if (f.find("/failures/") == std::string::npos) {
+            files += (files.empty() ? "" : ", ") + f;
+        }
+    }
+    out.summary(report, files);
+    if (report.aborted) {
+        return exit_not_started;
+    }
+    return report.passed ? exit_pass : exit_fail;
+}
+
+}  // namespace ringstorm::app

@@ -1,0 +1,108 @@
+#include "engine/app/serve_command.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "engine/app/signals.hpp"
+#include "engine/scenario/scenario.hpp"
+
+namespace ringstorm::app {
+
+namespace {
+
+// The account source of `--accounts`/`--password` or `--accounts-csv`, checked by the
+// same rules as a scenario's accounts section (so messages match).
+core::result<scenario::account_source, std::string> serve_accounts(const serve_options& o) {
+    using error = core::unexpected<std::string>;
+    if (!o.accounts_csv.empty()) {
+        std::ifstream f(o.accounts_csv, std::ios::binary);
+        if (!f) {
+            return error("cannot read accounts CSV '" + o.accounts_csv + "'");
+        }
+        std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+        auto rows = scenario::parse_accounts_csv(text);
+        if (!rows) {
+            std::string all;
+            for (const scenario::csv_error& e : rows.error()) {
+                all += o.accounts_csv + ":" + std::to_string(e.line) + ":" +
+                       std::to_string(e.column) + ": " + e.message + "\n";
+            }
+            return error(all);
+        }
+        return scenario::account_source(
+            std::make_shared<const std::vector<scenario::account>>(std::move(*rows)), o.accounts_csv);
+    }
+    auto user = scenario::name_template::parse(o.accounts, true, true);
+    if (!user) {
+        return error("--accounts '" + o.accounts + "': " + user.error().message);
+    }
+    auto password = scenario::name_template::parse(o.password, false, false);
+    if (!password) {
+        return error("--password: " + password.error().message);
+    }
+    return scenario::account_source(std::move(*user), std::move(*password), 0);
+}
+
+}  // namespace
+
+int serve_command(const serve_options& o) {
+    install_stop_signals();
+    auto accounts = serve_accounts(o);
+    if (!accounts) {
+        std::fprintf(stderr, "ringstorm serve: %s\n", accounts.error().c_str());
+        return 2;
+    }
+    target::target_options t;
+    t.listen = o.listen;
+    t.cert_file = o.cert_file;
+    t.key_file = o.key_file;
+    t.domain = o.domain;
+    t.accounts = std::move(*accounts);
+    t.max_expires = o.max_expires;
+    t.min_expires = std::min(t.min_expires, o.max_expires);
+    t.threads = o.threads != 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+    auto started = target::embedded_target::start(t);
+    if (!started) {
+        std::fprintf(stderr, "ringstorm serve: %s\n", started.error().c_str());
+        return 3;
+    }
+    auto& target = **started;
+    if (!o.write_cert.empty() && !target.generated_cert_pem().empty()) {
+        std::ofstream(o.write_cert) << target.generated_cert_pem();
+    }
+    std::printf("ringstorm serve: listening on %s (domain %s, %u threads)\n",
+                transport::to_string(target.url()).c_str(), target.domain().c_str(), t.threads);
+    if (!target.generated_cert_pem().empty()) {
+        std::printf("  self-signed certificate%s; phones need --ca with it or --insecure\n",
+                    o.write_cert.empty() ? " (save it with --write-cert FILE)"
+                                         : (" written to " + o.write_cert).c_str());
+    }
+    std::printf("  Ctrl-C stops\n");
+    std::fflush(stdout);
+    auto next = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (stop_signals() == 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (!o.quiet && std::chrono::steady_clock::now() >= next) {
+            next += std::chrono::seconds(10);
+            target::target_stats s = target.snapshot();
+            std::printf("connections %llu open | REGISTER %llu, 401 %llu, 403 %llu, 2xx %llu, "
+                        "bindings %llu | 400 %llu, 405/501 %llu\n",
+                        static_cast<unsigned long long>(s.connections_open),
+                        static_cast<unsigned long long>(s.registers),
+                        static_cast<unsigned long long>(s.challenges),
+                        static_cast<unsigned long long>(s.auth_failures),
+                        static_cast<unsigned long long>(s.registered + s.unregistered),
+                        static_cast<unsigned long long>(s.bindings),
+                        static_cast<unsigned long long>(s.bad_requests),
+                        static_cast<unsigned long long>(s.unsupported));
+            std::fflush(stdout);
+        }
+    }
+    std::printf("ringstorm serve: stopping\n");
+    target.stop();
+    return 0;
+}
+
+}  // namespace ringstorm::app

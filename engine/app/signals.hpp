@@ -1,0 +1,12 @@
+#pragma once
+// Ctrl-C (SIGINT) and SIGTERM for a run or `serve`: the first asks for an orderly stop,
+// the second for an abort. The handler only counts; the main thread polls the count.
+
+namespace ringstorm::app {
+
+// Installs the handlers (idempotent).
+void install_stop_signals();
+// How many stop signals arrived since install.
+int stop_signals() noexcept;
+
+}  // namespace ringstorm::app

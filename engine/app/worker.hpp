@@ -1,0 +1,109 @@
+#pragma once
+// One worker of a run: the phones it owns (every phone-th of the shard, see
+// core::worker_phones), started at their due times, each running the scenario script as
+// a coroutine (phone_script.hpp), and the worker's stats. Everything here runs on the
+// worker's own thread; the run command talks to it only by posting functions.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "engine/app/events_log.hpp"
+#include "engine/app/run_plan.hpp"
+#include "engine/core/schedule.hpp"
+#include "engine/core/stats.hpp"
+#include "engine/phone/tab.hpp"
+#include "reporters/run_report.hpp"
+
+namespace ringstorm::app {
+
+class phone_script;
+
+// A tab whose verdict failed, kept with its SIP ladder for failures/.
+struct failed_tab {
+    std::string name;  // "10001", or "10001#2" for tab 2
+    std::string reason;  // why it failed, one line
+    std::vector<reporters::contract_sample> samples;  // its contract violations, if any
+    std::string ladder;  // the rendered ladder (phone/ladder_text)
+};
+
+// The live figures of a worker for the console line.
+struct worker_progress {
+    std::uint64_t planned = 0;
+    std::uint64_t started = 0;
+    std::uint64_t live = 0;        // phones whose script has not ended
+    std::uint64_t registered = 0;  // phones that reached a registration
+    std::uint64_t failed = 0;
+    std::uint64_t registrations_ok = 0;
+    std::uint64_t registrations_failed = 0;
+    std::uint64_t violations = 0;
+    bool done = false;
+};
+
+class worker {
+public:
+    worker(boost::asio::io_context& io, const run_plan& plan, core::phone_range phones,
+           std::size_t index);
+    worker(const worker&) = delete;
+    worker& operator=(const worker&) = delete;
+    ~worker();
+
+    // On the worker's thread: starts the feeder and the run's end timer. `on_done` is
+    // called (on this thread) once every phone has ended.
+    void start(std::function<void()> on_done);
+    // The run's end (duration over, or the first Ctrl-C): every phone winds down.
+    void end_run();
+    // Second Ctrl-C or the grace period over: every phone drops at once.
+    void abort();
+
+    worker_progress progress() const;
+    bool done() const noexcept { return done_; }
+    // Read after the worker's thread has stopped (or from it).
+    const core::stats& stats() const noexcept { return *stats_; }
+    std::vector<failed_tab>& failures() noexcept { return failures_; }
+
+    // For phone scripts.
+    phone::worker_env& env() noexcept { return env_; }
+    core::stats& mutable_stats() noexcept { return *stats_; }
+    events_buffer& events() noexcept { return events_; }
+    const run_plan& plan() const noexcept { return plan_; }
+    bool ending() const noexcept { return ending_; }
+    bool aborted() const noexcept { return aborted_; }
+    core::time_point grace_deadline() const noexcept { return grace_deadline_; }
+    std::uint64_t next_seed() noexcept;
+    void keep_failure(failed_tab failure);
+
+private:
+    boost::asio::awaitable<void> feed();
+    void phone_ended(phone_script* script);
+    void check_done();
+
+    boost::asio::io_context& io_;
+    const run_plan& plan_;
+    core::phone_range phones_;
+    std::size_t index_;
+    std::unique_ptr<core::stats> stats_;  // large: on the heap
+    phone::worker_env env_;
+    events_buffer events_;
+    boost::asio::steady_timer feed_timer_;
+    boost::asio::steady_timer end_timer_;
+    boost::asio::steady_timer grace_timer_;
+    std::list<std::unique_ptr<phone_script>> live_;
+    std::vector<failed_tab> failures_;
+    std::function<void()> on_done_;
+    core::time_point grace_deadline_ = core::time_point::max();
+    std::uint64_t seed_state_;
+    bool feeding_ = false;
+    bool ending_ = false;
+    bool aborted_ = false;
+    bool done_ = false;
+};
+
+}  // namespace ringstorm::app

@@ -1,0 +1,47 @@
+// Names of episode kinds and outcomes, as reports and the contract checker print them.
+
+#include "engine/phone/timeline.hpp"
+
+namespace ringstorm::phone {
+
+std::string_view to_string(episode_kind k) noexcept {
+    switch (k) {
+        case episode_kind::register_:
+            return "register";
+        case episode_kind::refresh:
+            return "refresh";
+        case episode_kind::unregister:
+            return "unregister";
+        case episode_kind::recover:
+            return "recover";
+    }
+    return "unknown";
+}
+
+std::string_view to_string(episode_outcome o) noexcept {
+    switch (o) {
+        case episode_outcome::pending:
+            return "pending";
+        case episode_outcome::ok:
+            return "ok";
+        case episode_outcome::auth_failed:
+            return "auth_failed";
+        case episode_outcome::rejected:
+            return "rejected";
+        case episode_outcome::binding_missing:
+            return "binding_missing";
+        case episode_outcome::expiry_missing:
+            return "expiry_missing";
+        case episode_outcome::contact_missing:
+            return "contact_missing";
+        case episode_outcome::timeout:
+            return "timeout";
+        case episode_outcome::transport_error:
+            return "transport_error";
+        case episode_outcome::not_sent:
+            return "not_sent";
+    }
+    return "unknown";
+}
+
+}  // namespace ringstorm::phone

@@ -1,0 +1,258 @@
+#include "engine/target/embedded_target.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <future>
+
+#include "engine/sip/digest.hpp"
+#include "engine/target/target_worker.hpp"
+#include "engine/transport/tls_context.hpp"
+#include "engine/transport/worker_pool.hpp"
+
+namespace ringstorm::target {
+
+namespace {
+
+using start_error = core::unexpected<std::string>;
+
+// parse_ws_url refuses port 0 (nobody can connect to it), but a listener may ask for
+// "any free port": read it as port 1 and remember it was 0.
+core::result<transport::ws_url, std::string> parse_listen(const std::string& text, bool& any_port) {
+    any_port = false;
+    std::string candidate = text;
+    const std::size_t authority = text.find("://");
+    const std::size_t path = authority == std::string::npos
+                                 ? std::string::npos
+                                 : text.find_first_of("/?", authority + 3);
+    const std::size_t host_end = path == std::string::npos ? text.size() : path;
+    if (host_end >= 2 && text.compare(host_end - 2, 2, ":0") == 0) {
+        candidate.replace(host_end - 2, 2, ":1");
+        any_port = true;
+    }
+    auto url = transport::parse_ws_url(candidate);
+    if (!url) {
+        return start_error{"--listen " + text + ": byte " + std::to_string(url.error().offset) +
+                           ": " + url.error().reason};
+    }
+    if (any_port) {
+        url->port = 0;
+    }
+    return std::move(*url);
+}
+
+std::string random_secret() {
+    std::array<std::uint8_t, 32> bytes{};
+    if (!sip::openssl_random()(bytes)) {
+        return {};
+    }
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (std::uint8_t b : bytes) {
+        out += hex[b >> 4];
+        out += hex[b & 0xF];
+    }
+    return out;
+}
+
+}  // namespace
+
+struct embedded_target::impl {
+    explicit impl(std::size_t threads) : pool(threads) {}
+    ~impl() { shutdown(); }
+
+    // Runs fn(worker, done) on worker i's thread and waits for done() to be called;
+    // false when it was not within `limit` (the worker is wedged or has stopped).
+    template <class Fn>
+    bool on_worker(std::size_t i, Fn fn, std::chrono::milliseconds limit) {
+        auto promise = std::make_shared<std::promise<void>>();
+        auto future = promise->get_future();
+        pool.post(i, [promise, w = workers[i].get(), fn]() mutable {
+            fn(*w, [promise]() { promise->set_value(); });
+        });
+        return future.wait_for(limit) == std::future_status::ready;
+    }
+
+    // Each worker in turn adds its counters to one total; the waits order the accesses.
+    // The total is shared, not on this stack, so a worker answering after the deadline
+    // writes into live memory.
+    target_stats gather() {
+        auto total = std::make_shared<target_stats>();
+        for (std::size_t i = 0; i < workers.size(); ++i) {
+            on_worker(
+                i,
+                [total](target_worker& w, auto finish) {
+                    w.add_to(*total);
+                    finish();
+                },
+                std::chrono::seconds(5));
+        }
+        return *total;
+    }
+
+    void shutdown() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        // Every close handshake is bounded by close_timeout; a little more for the posts.
+        std::vector<std::future<void>> done;
+        for (std::size_t i = 0; i < workers.size(); ++i) {
+            auto promise = std::make_shared<std::promise<void>>();
+            done.push_back(promise->get_future());
+            pool.post(i, [promise, w = workers[i].get()]() {
+                w->stop([promise]() { promise->set_value(); });
+            });
+        }
+        // Every close handshake is bounded by close_timeout; a little more for the posts.
+        const auto deadline =
+            std::chrono::steady_clock::now() + limits.close_timeout + std::chrono::seconds(2);
+        for (auto& f : done) {
+            (void)f.wait_until(deadline);
+        }
+        final_stats = gather();
+        pool.stop();
+        pool.join();
+    }
+
+    transport::worker_pool pool;
+    std::optional<transport::tls_context> tls;
+    std::vector<std::unique_ptr<target_worker>> workers;
+    transport::connection_limits limits;
+    transport::ws_url url;
+    std::string cert_pem;
+    std::string domain;
+    bool stopped = false;
+    target_stats final_stats;
+};
+
+core::result<std::unique_ptr<embedded_target>, std::string> embedded_target::start(
+    const target_options& options) {
+    bool any_port = false;
+    auto url = parse_listen(options.listen, any_port);
+    if (!url) {
+        return start_error{url.error()};
+    }
+    if (!url->is_ip() && url->host != "localhost") {
+        return start_error{"--listen " + options.listen +
+                           ": the host must be an IP address (or localhost) to listen on"};
+    }
+    if (options.cert_file.empty() != options.key_file.empty()) {
+        return start_error{"--cert and --key go together: give both or neither"};
+    }
+    if (!url->secure && !options.cert_file.empty()) {
+        return start_error{"--cert/--key need a wss:// --listen URL, not " + options.listen};
+    }
+    auto self = std::make_unique<impl>(options.threads);
+    self->url = *url;
+    self->domain = options.domain.empty() ? url->host : options.domain;
+
+    registrar_config config;
+    config.domain = self->domain;
+    config.enforce_domain = !options.domain.empty();
+    config.min_expires = options.min_expires;
+    config.max_expires = options.max_expires;
+    config.default_expires = options.default_expires;
+    config.sha256 = options.sha256;
+    config.nonce_secret = random_secret();
+    if (std::string why = config.validate(); !why.empty()) {
+        return start_error{"embedded target: " + why};
+    }
+
+    transport::tls_context* tls = nullptr;
+    if (url->secure) {
+        transport::server_tls_options tls_options{options.cert_file, options.key_file, {}, {}};
+        if (options.cert_file.empty()) {
+            std::vector<std::string> names{"localhost", "127.0.0.1", "::1"};
+            if (std::find(names.begin(), names.end(), url->host) == names.end()) {
+                names.push_back(url->host);
+            }
+            auto pair = transport::make_self_signed(transport::key_type::ec_p256, names);
+            if (!pair) {
+                return start_error{"self-signed certificate: " + pair.error()};
+            }
+            self->cert_pem = pair->cert_pem;
+            tls_options.cert_pem = std::move(pair->cert_pem);
+            tls_options.key_pem = std::move(pair->key_pem);
+        }
+        auto context = transport::tls_context::server(tls_options);
+        if (!context) {
+            return start_error{"TLS: " + context.error()};
+        }
+        self->tls.emplace(std::move(*context));
+        tls = &*self->tls;
+    }
+
+    auto accounts = std::make_shared<const account_book>(options.accounts);
+    transport::server_options server;
+    server.address = url->host == "localhost" ? "127.0.0.1" : url->host;
+    server.port = url->port;
+    server.reuse_port = self->pool.size() > 1;
+    server.limits = self->limits;
+    // Workers are made and their listeners bound before the pool runs, so nothing races.
+    for (std::size_t i = 0; i < self->pool.size(); ++i) {
+        self->workers.push_back(std::make_unique<target_worker>(static_cast<std::uint32_t>(i),
+                                                                self->pool, self->workers, config,
+                                                                accounts, intake_config{}));
+    }
+    for (auto& worker : self->workers) {
+        auto port = worker->listen(server, tls);
+        if (!port) {
+            self->stopped = true;  // nothing runs yet: no handshake to wait for
+            return start_error{"listen " + server.address + ":" + std::to_string(server.port) +
+                               ": " + port.error().message()};
+        }
+        server.port = *port;  // port 0: the others join the port the first one got
+    }
+    self->url.port = server.port;
+    for (auto& worker : self->workers) {
+        worker->start();
+    }
+    self->pool.start();
+    return std::unique_ptr<embedded_target>(new embedded_target(std::move(self)));
+}
+
+embedded_target::embedded_target(std::unique_ptr<impl> impl) : impl_(std::move(impl)) {}
+
+embedded_target::~embedded_target() {
+    stop();
+}
+
+const transport::ws_url& embedded_target::url() const noexcept {
+    return impl_->url;
+}
+
+const std::string& embedded_target::generated_cert_pem() const noexcept {
+    return impl_->cert_pem;
+}
+
+const std::string& embedded_target::domain() const noexcept {
+    return impl_->domain;
+}
+
+target_stats embedded_target::snapshot() {
+    return impl_->stopped ? impl_->final_stats : impl_->gather();
+}
+
+std::vector<binding_view> embedded_target::bindings_of(const std::string& aor) {
+    if (impl_->stopped || impl_->workers.empty()) {
+        return {};
+    }
+    auto out = std::make_shared<std::vector<binding_view>>();
+    impl_->on_worker(
+        owner_of(aor, impl_->workers.size()),
+        [out, aor](target_worker& w, auto finish) {
+            *out = w.registrar_shard().bindings_of(aor, core::clock::now());
+            finish();
+        },
+        std::chrono::seconds(5));
+    return *out;
+}
+
+void embedded_target::stop() {
+    if (impl_) {
+        impl_->shutdown();
+    }
+}
+
+}  // namespace ringstorm::target

@@ -1,0 +1,92 @@
+#pragma once
+// The embedded target behind `ringstorm serve` and behind `ringstorm run` without a
+// target: WS/WSS listeners (one per worker, SO_REUSEPORT), a registrar with digest
+// authentication and in-memory bindings (several per AOR: multi-tab), and correct answers
+// to everything else. It owns its worker threads, so a run can start it next to the
+// phones in the same process.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/core/result.hpp"
+#include "engine/scenario/accounts.hpp"
+#include "engine/target/registrar.hpp"
+#include "engine/transport/url.hpp"
+
+namespace ringstorm::target {
+
+struct target_options {
+    std::string listen = "wss://127.0.0.1:0/ws";  // ws:// or wss://; port 0 = a free port
+    std::string cert_file, key_file;    // wss: both or neither; neither = a self-signed cert
+    std::string domain;                 // the registrar's domain (realm); "" = the listen host
+    scenario::account_source accounts;  // who may register (pattern or CSV)
+    std::uint32_t threads = 1;          // worker threads (listeners)
+    std::uint32_t min_expires = 60;     // shorter asks get 423 Interval Too Brief (§10.3 7)
+    std::uint32_t max_expires = 3600;   // longer asks are lowered to this
+    std::uint32_t default_expires = 300;
+    bool sha256 = true;  // challenge with SHA-256 as well as MD5 (RFC 8760)
+};
+
+// Counters of the whole target (merged over its workers).
+struct target_stats {
+    std::uint64_t connections_open = 0;
+    std::uint64_t connections_accepted = 0;
+    std::uint64_t registers = 0;      // REGISTER requests received
+    std::uint64_t challenges = 0;     // 401 sent
+    std::uint64_t auth_failures = 0;  // 403 sent (wrong password, unknown user)
+    std::uint64_t registered = 0;     // 2xx to a REGISTER adding or refreshing a binding
+    std::uint64_t unregistered = 0;   // 2xx removing bindings
+    std::uint64_t bindings = 0;       // bindings alive now
+    std::uint64_t bad_requests = 0;   // 400 sent (also 416, 483, 505, 500 out-of-order)
+    std::uint64_t unsupported = 0;    // 405/501 sent
+    // Added with the implementation:
+    std::uint64_t requests = 0;            // SIP requests received (malformed ones too)
+    std::uint64_t options = 0;             // OPTIONS answered 200
+    std::uint64_t acks = 0;                // ACKs absorbed (never answered)
+    std::uint64_t not_found = 0;           // 404 to REGISTER (domain or AOR not served)
+    std::uint64_t interval_too_brief = 0;  // 423 sent
+    std::uint64_t bad_extension = 0;       // 420 sent
+    std::uint64_t no_transaction = 0;      // 481 to a BYE/CANCEL matching nothing
+    std::uint64_t stray_responses = 0;     // responses from clients matching nothing, dropped
+    std::uint64_t dropped = 0;             // undecodable frames that could not be answered
+    std::uint64_t expired = 0;             // bindings removed by the expiry sweep
+    std::uint64_t closed_bindings = 0;     // bindings removed because their connection closed
+    std::uint64_t aors = 0;                // AORs with at least one binding now
+    std::uint64_t send_failures = 0;       // responses that could not be queued
+};
+
+class embedded_target {
+public:
+    // Builds TLS (making a self-signed certificate when needed), binds and starts
+    // listening. The error names what failed ("listen 127.0.0.1:5060: address in use").
+    static core::result<std::unique_ptr<embedded_target>, std::string> start(
+        const target_options& options);
+    embedded_target(const embedded_target&) = delete;
+    embedded_target& operator=(const embedded_target&) = delete;
+    ~embedded_target();  // stop() if the owner did not
+
+    // The URL phones connect to, with the port actually bound.
+    const transport::ws_url& url() const noexcept;
+    // PEM of the certificate in use when it was made on the fly (clients trust it via
+    // client_tls_options::ca_pem); empty with --cert/--key or ws://.
+    const std::string& generated_cert_pem() const noexcept;
+    const std::string& domain() const noexcept;
+    // A consistent snapshot, gathered from every worker (call from any one thread).
+    target_stats snapshot();
+    // The live bindings of an AOR ("sip:alice@example.com", see aor_key), asked of the
+    // worker that owns it (post + wait; not from a target worker's thread). Empty after
+    // stop().
+    std::vector<binding_view> bindings_of(const std::string& aor);
+    // Closes every connection with a handshake (bounded), then stops the workers.
+    void stop();
+
+    struct impl;
+
+private:
+    explicit embedded_target(std::unique_ptr<impl> impl);
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace ringstorm::target

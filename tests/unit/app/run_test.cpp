@@ -1,0 +1,197 @@
+// `ringstorm run` end to end, in process: real phones over WSS against the embedded target
+// (or one the test starts with other passwords), then the exit code and the reports.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/app/cli.hpp"
+#include "engine/app/run_options.hpp"
+#include "engine/target/embedded_target.hpp"
+
+namespace ringstorm::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_all(const fs::path& path) {
+    std::ifstream f(path);
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
+}
+
+// A fresh directory per test under the gtest temp dir.
+fs::path fresh_dir(const std::string& name) {
+    fs::path dir = fs::path(testing::TempDir()) / ("ringstorm_run_test_" + name);
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+fs::path write_scenario(const fs::path& dir, const std::string& text) {
+    fs::path file = dir / "scenario.yaml";
+    std::ofstream(file) << text;
+    return file;
+}
+
+const char* const hold_scenario = R"(name: run-test
+contract: documented
+accounts:
+  pattern: "7{n:03}"
+  password: secret
+load:
+  phones: 6
+  rate: 20
+  duration: 2s
+thresholds:
+  - register.count >= 6
+  - contract.violations == 0
+phone:
+  - register
+  - expect: {event: registered, within: 5s}
+  - loop:
+      steps:
+        - think: 500ms
+  - unregister
+  - expect: {event: unregistered, within: 5s}
+)";
+
+run_options options_for(const fs::path& dir, const fs::path& scenario) {
+    run_options o;
+    o.scenario_file = scenario.string();
+    o.out_dir = (dir / "out").string();
+    o.events_file = (dir / "events.jsonl").string();
+    o.quiet = true;
+    o.overrides.threads = "2";
+    return o;
+}
+
+TEST(run, phones_register_against_the_embedded_target_and_reports_are_written) {
+    fs::path dir = fresh_dir("embedded");
+    run_options o = options_for(dir, write_scenario(dir, hold_scenario));
+    ASSERT_EQ(run_command(o), 0);
+
+    auto summary = nlohmann::json::parse(read_all(dir / "out" / "summary.json"));
+    EXPECT_EQ(summary["schema"], "ringstorm.summary/1");
+    EXPECT_EQ(summary["scenario"], "run-test");
+    EXPECT_EQ(summary["verdict"], "pass");
+    EXPECT_EQ(summary["phones"]["planned"], 6);
+    EXPECT_EQ(summary["phones"]["registered"], 6);
+    EXPECT_EQ(summary["phones"]["failed"], 0);
+    EXPECT_GE(summary["latency_seconds"]["register"]["count"].get<int>(), 6);
+    EXPECT_EQ(summary["latency_seconds"]["unregister"]["count"], 6);
+    EXPECT_EQ(summary["latency_seconds"]["tls_handshake"]["count"], 6);
+    EXPECT_GT(summary["contract"]["checked"].get<int>(), 0);
+    EXPECT_EQ(summary["contract"]["violations"], 0);
+    ASSERT_EQ(summary["thresholds"].size(), 2u);
+    EXPECT_TRUE(summary["thresholds"][0]["passed"].get<bool>());
+    EXPECT_TRUE(fs::exists(dir / "out" / "junit.xml"));
+    EXPECT_NE(read_all(dir / "out" / "report.html").find("PASS"), std::string::npos);
+
+    // Every phone's register callbacks are in the events file, in the documented order.
+    std::istringstream lines(read_all(dir / "events.jsonl"));
+    std::string line;
+    std::map<std::string, std::vector<std::string>> by_phone;
+    while (std::getline(lines, line)) {
+        auto e = nlohmann::json::parse(line);
+        EXPECT_EQ(e["cb"], "register");
+        by_phone[e["phone"]].push_back(e["event"]);
+    }
+    ASSERT_EQ(by_phone.size(), 6u);
+    for (const auto& [phone, events] : by_phone) {
+        EXPECT_EQ(events, (std::vector<std::string>{"sent_request", "registered", "sent_request",
+                                                    "unregistered"}))
+            << phone;
+    }
+}
+
+TEST(run, the_2_0_5_profile_runs_its_own_sequences_and_passes) {
+    fs::path dir = fresh_dir("sdk205");
+    run_options o = options_for(dir, write_scenario(dir, hold_scenario));
+    o.overrides.contract = "exotel-web-sdk-2.0.5";
+    ASSERT_EQ(run_command(o), 0);
+    auto summary = nlohmann::json::parse(read_all(dir / "out" / "summary.json"));
+    EXPECT_EQ(summary["contract"]["violations"], 0);
+    EXPECT_EQ(summary["phones"]["registered"], 6);
+}
+
+TEST(run, a_wrong_password_fails_the_run_with_recorded_evidence) {
+    fs::path dir = fresh_dir("password");
+    target::target_options t;
+    t.listen = "wss://127.0.0.1:0/ws";
+    auto user = scenario::name_template::parse("7{n:03}", true, true);
+    auto password = scenario::name_template::parse("not-the-secret", false, false);
+    ASSERT_TRUE(user && password);
+    t.accounts = scenario::account_source(*user, *password, 0);
+    auto target = target::embedded_target::start(t);
+    ASSERT_TRUE(target) << target.error();
+    std::ofstream(dir / "ca.pem") << (*target)->generated_cert_pem();
+
+    run_options o = options_for(dir, write_scenario(dir, hold_scenario));
+    o.overrides.target = transport::to_string((*target)->url());
+    o.overrides.ca = (dir / "ca.pem").string();
+    o.overrides.sipdomain = (*target)->domain();
+    EXPECT_EQ(run_command(o), 1);
+
+    auto summary = nlohmann::json::parse(read_all(dir / "out" / "summary.json"));
+    EXPECT_EQ(summary["verdict"], "fail");
+    EXPECT_EQ(summary["phones"]["registered"], 0);
+    EXPECT_EQ(summary["phones"]["failed"], 6);
+    EXPECT_GT(summary["contract"]["violations"].get<int>(), 0);
+    ASSERT_FALSE(summary["contract"]["samples"].empty());
+    std::string ladder = summary["contract"]["samples"][0]["ladder"];
+    ASSERT_FALSE(ladder.empty());
+    std::string text = read_all(dir / "out" / ladder);
+    EXPECT_NE(text.find("403"), std::string::npos) << text;
+    EXPECT_NE(text.find("REGISTER sip:"), std::string::npos);
+    (*target)->stop();
+}
+
+TEST(run, an_unreachable_target_exits_3_and_still_writes_the_summary) {
+    fs::path dir = fresh_dir("dead");
+    run_options o = options_for(dir, write_scenario(dir, hold_scenario));
+    o.overrides.target = "ws://127.0.0.1:1/ws";  // nothing listens on port 1
+    EXPECT_EQ(run_command(o), 3);
+    auto summary = nlohmann::json::parse(read_all(dir / "out" / "summary.json"));
+    EXPECT_EQ(summary["verdict"], "fail");
+    EXPECT_EQ(summary["phones"]["registered"], 0);
+}
+
+TEST(run, scenario_errors_exit_2_before_anything_starts) {
+    fs::path dir = fresh_dir("bad");
+    fs::path file = write_scenario(dir, "name: bad\naccounts: {pattern: \"1{n}\", password: x}\n"
+                                        "phone:\n  - regster\n");
+    std::string path = file.string();
+    std::vector<std::string> args{"ringstorm", "validate", path};
+    std::vector<char*> argv;
+    for (auto& a : args) {
+        argv.push_back(a.data());
+    }
+    EXPECT_EQ(app::main(static_cast<int>(argv.size()), argv.data()), 2);
+    args[1] = "run";
+    argv.clear();
+    for (auto& a : args) {
+        argv.push_back(a.data());
+    }
+    EXPECT_EQ(app::main(static_cast<int>(argv.size()), argv.data()), 2);
+    EXPECT_FALSE(fs::exists(dir / "out"));
+}
+
+TEST(run, version_and_usage_errors_have_their_exit_codes) {
+    std::vector<std::string> version{"ringstorm", "version"};
+    std::vector<char*> argv{version[0].data(), version[1].data()};
+    EXPECT_EQ(app::main(2, argv.data()), 0);
+    std::vector<std::string> unknown{"ringstorm", "run", "x.yaml", "--no-such-option"};
+    std::vector<char*> argv2;
+    for (auto& a : unknown) {
+        argv2.push_back(a.data());
+    }
+    EXPECT_EQ(app::main(static_cast<int>(argv2.size()), argv2.data()), 2);
+}
+
+}  // namespace
+}  // namespace ringstorm::app

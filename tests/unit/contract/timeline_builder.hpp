@@ -1,0 +1,47 @@
+#pragma once
+// Hand-made timelines for the contract tests: episodes with the callbacks a tab recorded.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/phone/timeline.hpp"
+
+namespace ringstorm::contract::testing {
+
+struct timeline_builder {
+    phone::timeline history;
+
+    // Appends an episode whose register callbacks are `events`.
+    timeline_builder& episode(phone::episode_kind kind, phone::episode_outcome outcome,
+                              const std::vector<std::string_view>& events,
+                              std::uint8_t challenges = 0, std::string detail = {}) {
+        phone::episode e;
+        e.kind = kind;
+        e.outcome = outcome;
+        e.challenges = challenges;
+        e.detail = std::move(detail);
+        e.first_event = static_cast<std::uint32_t>(history.events.size());
+        for (std::string_view name : events) {
+            event(name);
+        }
+        e.end_event = static_cast<std::uint32_t>(history.events.size());
+        history.episodes.push_back(std::move(e));
+        return *this;
+    }
+
+    // Appends one event outside any episode (or inside the last one, see extend_last).
+    timeline_builder& event(std::string_view name, scenario::callback_kind callback =
+                                                       scenario::callback_kind::register_event) {
+        history.events.push_back(phone::recorded_event{{}, callback, name});
+        return *this;
+    }
+
+    // Moves the last episode's end past every event recorded so far.
+    timeline_builder& extend_last() {
+        history.episodes.back().end_event = static_cast<std::uint32_t>(history.events.size());
+        return *this;
+    }
+};
+
+}  // namespace ringstorm::contract::testing
