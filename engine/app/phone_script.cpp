@@ -234,6 +234,9 @@ net::awaitable<phone_script::wake> phone_script::sleep_until(core::time_point t)
 }
 
 void phone_script::end_run() {
+    if (ending_) {
+        return;  // its own window ended first: the wait in progress is the wind-down's
+    }
     ending_ = true;
     if (in_wait_) {
         cut_ = true;

@@ -149,18 +149,13 @@ struct run_setup {
 
 // Everything that can be refused before anything starts (exit 2).
 std::optional<run_setup> prepare(const run_options& o) {
-    auto loaded = scenario::load_scenario_file(o.scenario_file);
+    auto loaded = scenario::load_scenario_file(o.scenario_file, o.overrides);
     if (!loaded) {
         print_diagnostics(loaded.error());
         return std::nullopt;
     }
-    auto applied = scenario::apply_overrides(*loaded, o.overrides);
-    if (!applied) {
-        print_diagnostics(applied.error());
-        return std::nullopt;
-    }
     run_setup s;
-    s.scenario = std::make_shared<const scenario::scenario>(std::move(*applied));
+    s.scenario = std::make_shared<const scenario::scenario>(std::move(*loaded));
     auto schedule = core::schedule::make(to_schedule_profile(s.scenario->load));
     if (!schedule) {
         std::fprintf(stderr, "%s: load: %s\n", o.scenario_file.c_str(), schedule.error().c_str());

@@ -4,6 +4,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "engine/scenario/overrides.hpp"
+
 #include <optional>
 #include <span>
 #include <string>
@@ -131,6 +133,9 @@ void load_thresholds(load_state& st, const field& f);
 void load_phone(load_state& st, const field& f);
 
 // Rules across sections, run after loading and again after overrides (check.cpp).
+// Applies command-line overrides to `s`, reporting bad option values into `diags`.
+void apply_override_values(scenario& s, const overrides& o, sink& diags);
+
 void check_scenario(const scenario& s, sink& diags, const section_validity& valid);
 
 }  // namespace ringstorm::scenario::detail

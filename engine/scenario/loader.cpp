@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "engine/scenario/load_context.hpp"
+#include "engine/scenario/overrides.hpp"
 #include "engine/scenario/scenario.hpp"
 #include "engine/scenario/suggest.hpp"
 
@@ -146,7 +147,7 @@ void require(const field_map& top, sink& diags, std::string_view key, std::strin
     }
 }
 
-load_result compile(std::string_view text, std::string file) {
+load_result compile(std::string_view text, std::string file, const overrides* o) {
     sink diags(file);
     scenario s;
     s.file = file;
@@ -169,6 +170,9 @@ load_result compile(std::string_view text, std::string file) {
     require(top, diags, "phone",
             "add the per-phone script, e.g. phone: [register, {think: 30s}, unregister]");
     st.valid.accounts = st.valid.accounts && top.get("accounts") != nullptr;
+    if (o != nullptr && !diags.has_errors()) {
+        detail::apply_override_values(s, *o, diags);
+    }
     detail::check_scenario(s, diags, st.valid);
     if (diags.has_errors()) {
         return core::unexpected{diags.take()};
@@ -203,17 +207,29 @@ core::duration load_profile::stages_total() const noexcept {
     return total;
 }
 
-load_result load_scenario_file(const std::string& path) {
+namespace {
+
+load_result load_file(const std::string& path, const overrides* o) {
     auto text = detail::read_whole_file(path);
     if (!text) {
         return core::unexpected{std::vector<diagnostic>{
             diagnostic{path, 0, 0, "cannot read the scenario: " + text.error(), "check the path"}}};
     }
-    return compile(*text, path);
+    return compile(*text, path, o);
+}
+
+}  // namespace
+
+load_result load_scenario_file(const std::string& path) {
+    return load_file(path, nullptr);
+}
+
+load_result load_scenario_file(const std::string& path, const overrides& o) {
+    return load_file(path, &o);
 }
 
 load_result load_scenario_text(std::string_view text, std::string_view name_for_errors) {
-    return compile(text, std::string(name_for_errors));
+    return compile(text, std::string(name_for_errors), nullptr);
 }
 
 }  // namespace ringstorm::scenario

@@ -157,9 +157,9 @@ void apply_target(scenario& s, const overrides& o, sink& diags) {
 
 }  // namespace
 
-load_result apply_overrides(const scenario& base, const overrides& o) {
-    scenario s = base;
-    sink diags(s.file);
+namespace detail {
+
+void apply_override_values(scenario& s, const overrides& o, sink& diags) {
     apply_load(s, o, diags);
     apply_accounts(s, o, diags);
     apply_target(s, o, diags);
@@ -174,6 +174,14 @@ load_result apply_overrides(const scenario& base, const overrides& o) {
                          "write documented or exotel-web-sdk-2.0.5");
         }
     }
+}
+
+}  // namespace detail
+
+load_result apply_overrides(const scenario& base, const overrides& o) {
+    scenario s = base;
+    sink diags(s.file);
+    detail::apply_override_values(s, o, diags);
     if (diags.has_errors()) {
         return core::unexpected{diags.take()};
     }

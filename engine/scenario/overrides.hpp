@@ -30,4 +30,9 @@ struct overrides {
 // name the file "command line" and the option.
 load_result apply_overrides(const scenario& base, const overrides& o);
 
+// Loads a scenario file with the overrides applied before the cross-field rules run, so a
+// `--duration` can end a loop the file leaves open (`ringstorm run` uses this). Errors
+// name the file and line, or "command line" and the option.
+load_result load_scenario_file(const std::string& path, const overrides& o);
+
 }  // namespace ringstorm::scenario

@@ -109,6 +109,33 @@ TEST(run, phones_register_against_the_embedded_target_and_reports_are_written) {
     }
 }
 
+// The wind-down's own steps run in full: a think after the loop is not cut by the end,
+// even for phones whose window closed a moment before the worker saw the end.
+TEST(run, top_level_steps_after_the_end_run_in_full) {
+    fs::path dir = fresh_dir("wind_down");
+    run_options o = options_for(dir, write_scenario(dir, R"(name: wind-down
+accounts: {pattern: "8{n:03}", password: secret}
+load: {phones: 10, rate: 100, duration: 1s}
+phone:
+  - register
+  - loop: {steps: [{think: 200ms}]}
+  - think: 1s
+  - unregister
+)"));
+    ASSERT_EQ(run_command(o), 0);
+    std::istringstream lines(read_all(dir / "events.jsonl"));
+    std::string line;
+    int unregisters = 0;
+    while (std::getline(lines, line)) {
+        auto e = nlohmann::json::parse(line);
+        if (e["event"] == "unregistered") {
+            ++unregisters;
+            EXPECT_GE(e["t"].get<double>(), 1.9) << line;
+        }
+    }
+    EXPECT_EQ(unregisters, 10);
+}
+
 TEST(run, the_2_0_5_profile_runs_its_own_sequences_and_passes) {
     fs::path dir = fresh_dir("sdk205");
     run_options o = options_for(dir, write_scenario(dir, hold_scenario));

@@ -178,3 +178,25 @@ TEST(overrides, tls_options) {
     EXPECT_NE(in_file.error()[0].message.find("both insecure and ca"), std::string::npos);
     std::filesystem::remove_all(dir);
 }
+
+// `ringstorm run` loads with the overrides in place, so a file whose loop only the
+// command line ends still runs (`load_scenario_file` alone rejects it).
+TEST(overrides, loading_with_a_duration_accepts_an_open_loop) {
+    const auto dir = std::filesystem::temp_directory_path() / "ringstorm_overrides_load";
+    std::filesystem::create_directories(dir);
+    const auto file = (dir / "open-loop.yaml").string();
+    std::ofstream(file) << "name: open-loop\naccounts: {pattern: \"1{n}\", password: x}\n"
+                           "phone:\n  - register\n  - loop: {steps: [{think: 1s}]}\n";
+    EXPECT_FALSE(rs::load_scenario_file(file));
+    rs::overrides o;
+    EXPECT_FALSE(rs::load_scenario_file(file, o));
+    o.duration = "10s";
+    auto loaded = rs::load_scenario_file(file, o);
+    ASSERT_TRUE(loaded);
+    EXPECT_EQ(loaded->load.duration, std::chrono::seconds(10));
+    o.duration = "ten";
+    auto bad = rs::load_scenario_file(file, o);
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().front().file, "command line");
+    std::filesystem::remove_all(dir);
+}
