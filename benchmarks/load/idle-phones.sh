@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source benchmarks/load/common.sh
 phones="${1:-15000}"
-start_serve --threads 1 --max-expires 60
+start_serve --threads 1 --max-expires 60 --accounts "4{n:06}" --password bench
 "$ringstorm_bin" run benchmarks/load/idle-phones.yaml --target "$serve_url" --ca "$serve_ca" \
   --phones "$phones" --out "$work_dir/out" --quiet &
 run_pid=$!

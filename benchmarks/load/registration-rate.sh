@@ -8,7 +8,7 @@ source benchmarks/load/common.sh
 rate="${1:-1500}"
 seconds="${2:-30}"
 phones=$(python3 -c "print(int($rate*$seconds))")
-start_serve --threads 1
+start_serve --threads 1 --accounts "3{n:06}" --password bench
 "$ringstorm_bin" run benchmarks/load/registration-rate.yaml --target "$serve_url" --ca "$serve_ca" \
   --phones "$phones" --rate "$rate" --duration "$((seconds + 10))s" --threads 2 \
   --out "$work_dir/out" --quiet || true

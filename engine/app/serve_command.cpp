@@ -62,6 +62,7 @@ int serve_command(const serve_options& o) {
     t.accounts = std::move(*accounts);
     t.max_expires = o.max_expires;
     t.min_expires = std::min(t.min_expires, o.max_expires);
+    t.default_expires = std::min(t.default_expires, o.max_expires);
     t.threads = o.threads != 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
     auto started = target::embedded_target::start(t);
     if (!started) {
