@@ -69,6 +69,8 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--junit", run.junit_file, "write JUnit XML here");
     run_cmd->add_option("--html", run.html_file, "write the HTML report here");
     run_cmd->add_option("--events", run.events_file, "every SDK callback as JSON lines");
+    run_cmd->add_option("--prometheus", run.prometheus, "HOST:PORT: serve live /metrics during the run");
+    run_cmd->add_option("--pushgateway", run.pushgateway, "http://host:port: push the final metrics");
     run_cmd->add_option("--shard", run.shard, "I/N: this process runs phones I, I+N, ...");
     run_cmd->add_option("--source-ips", run.source_ips, "local addresses to spread sockets over, e.g. 127.0.0.2-127.0.0.40");
     run_cmd->add_option("--seed", run.seed, "random seed (Contacts, tags, think times)");
@@ -89,6 +91,7 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(1u, 86400u));
     serve_cmd->add_option("--write-cert", serve.write_cert, "save the generated certificate (PEM) here");
+    serve_cmd->add_option("--prometheus", serve.prometheus, "HOST:PORT: serve the target's /metrics");
     serve_cmd->add_flag("--quiet,-q", serve.quiet, "no periodic counters");
 
     std::string validate_file;

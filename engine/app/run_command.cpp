@@ -25,7 +25,11 @@
 #include "engine/transport/fd_limit.hpp"
 #include "engine/transport/tls_context.hpp"
 #include "engine/transport/worker_pool.hpp"
+#include "engine/app/metrics_endpoint.hpp"
 #include "reporters/figures.hpp"
+#include "reporters/prometheus_metrics.hpp"
+
+#include <prometheus/metric_family.h>
 
 namespace ringstorm::app {
 
@@ -106,37 +110,79 @@ std::optional<transport::failure> probe_target(const transport::ws_url& url,
     return std::nullopt;
 }
 
-// Gathers the live figures of every worker by posting to each (no shared counters).
-worker_progress gather_progress(transport::worker_pool& pool,
-                                const std::vector<std::unique_ptr<worker>>& workers) {
+// Runs `fn(worker)` on every worker's own thread and waits (bounded) for all answers:
+// live figures are read by posting, never by touching a worker's state from here.
+template <class Fn>
+void on_every_worker(transport::worker_pool& pool, const std::vector<std::unique_ptr<worker>>& workers,
+                     Fn fn) {
     struct gather {
         std::mutex m;
         std::condition_variable cv;
         std::size_t answered = 0;
-        worker_progress total;
     };
     auto g = std::make_shared<gather>();
     for (std::size_t i = 0; i < workers.size(); ++i) {
         worker* w = workers[i].get();
-        pool.post(i, [g, w] {
-            worker_progress p = w->progress();
+        pool.post(i, [g, w, fn] {
+            fn(*w);
             std::lock_guard lock(g->m);
-            g->total.planned += p.planned;
-            g->total.started += p.started;
-            g->total.live += p.live;
-            g->total.registered += p.registered;
-            g->total.failed += p.failed;
-            g->total.registrations_ok += p.registrations_ok;
-            g->total.registrations_failed += p.registrations_failed;
-            g->total.violations += p.violations;
             ++g->answered;
             g->cv.notify_all();
         });
     }
     std::unique_lock lock(g->m);
-    g->cv.wait_for(lock, 500ms, [&] { return g->answered == workers.size(); });
-    return g->total;
+    g->cv.wait_for(lock, 1s, [&] { return g->answered == workers.size(); });
 }
+
+worker_progress gather_progress(transport::worker_pool& pool,
+                                const std::vector<std::unique_ptr<worker>>& workers) {
+    auto total = std::make_shared<std::pair<std::mutex, worker_progress>>();
+    on_every_worker(pool, workers, [total](worker& w) {
+        worker_progress p = w.progress();
+        std::lock_guard lock(total->first);
+        worker_progress& t = total->second;
+        t.planned += p.planned;
+        t.started += p.started;
+        t.live += p.live;
+        t.registered += p.registered;
+        t.failed += p.failed;
+        t.registrations_ok += p.registrations_ok;
+        t.registrations_failed += p.registrations_failed;
+        t.violations += p.violations;
+    });
+    std::lock_guard lock(total->first);
+    return total->second;
+}
+
+// What /metrics serves: live snapshots while the workers run, the final figures after.
+struct live_metrics {
+    std::mutex mutex;
+    transport::worker_pool* pool = nullptr;  // null once the workers have stopped
+    const std::vector<std::unique_ptr<worker>>* workers = nullptr;
+    std::string scenario;
+    core::stats final_stats;
+
+    std::vector<prometheus::MetricFamily> collect() {
+        std::lock_guard lock(mutex);
+        if (pool == nullptr) {
+            return reporters::metric_families(final_stats, scenario, 0);
+        }
+        struct merged {
+            std::mutex m;
+            core::stats stats;
+            std::uint64_t live = 0;
+        };
+        auto all = std::make_shared<merged>();
+        on_every_worker(*pool, *workers, [all](worker& w) {
+            std::uint64_t live = w.progress().live;
+            std::lock_guard lock(all->m);
+            all->stats.merge(w.stats());
+            all->live += live;
+        });
+        std::lock_guard merged_lock(all->m);
+        return reporters::metric_families(all->stats, scenario, all->live);
+    }
+};
 
 struct run_setup {
     std::shared_ptr<const scenario::scenario> scenario;
@@ -311,6 +357,20 @@ int run_command(const run_options& o) {
                 std::to_string(pool.size()) + " threads against " + report.target +
                 " (Ctrl-C: orderly stop; twice: abort)");
 
+    live_metrics metrics;
+    metrics.scenario = sc.name;
+    std::unique_ptr<metrics_endpoint> endpoint;
+    if (!o.prometheus.empty()) {
+        metrics.pool = &pool;
+        metrics.workers = &workers;
+        auto started = metrics_endpoint::start(o.prometheus, [&metrics] { return metrics.collect(); });
+        if (!started) {
+            return fail_to_start(started.error());
+        }
+        endpoint = std::move(*started);
+        out.message("metrics on http://" + o.prometheus + "/metrics");
+    }
+
     std::mutex done_mutex;
     std::condition_variable done_cv;
     std::size_t done_count = 0;
@@ -366,6 +426,11 @@ int run_command(const run_options& o) {
             out.progress(plan.clock.seconds_now(), gather_progress(pool, workers), ending || past_end);
         }
     }
+    {
+        std::lock_guard lock(metrics.mutex);  // a scrape in progress finishes first
+        metrics.pool = nullptr;
+        metrics.workers = nullptr;
+    }
     pool.stop();
     pool.join();
     report.duration_seconds = plan.clock.seconds_now();
@@ -386,6 +451,17 @@ int run_command(const run_options& o) {
         events->flush();
     }
 
+    {
+        std::lock_guard lock(metrics.mutex);
+        metrics.final_stats = report.totals;
+    }
+    if (!o.pushgateway.empty()) {
+        auto pushed = push_metrics(o.pushgateway, sc.name,
+                                   reporters::metric_families(report.totals, sc.name, 0));
+        if (!pushed) {
+            std::fprintf(stderr, "ringstorm: %s\n", pushed.error().c_str());
+        }
+    }
     report.thresholds = reporters::evaluate_thresholds(sc.thresholds, report);
     bool thresholds_ok = std::all_of(report.thresholds.begin(), report.thresholds.end(),
                                      [](const reporters::threshold_result& t) { return t.passed; });

@@ -17,6 +17,8 @@ struct run_options {
     std::string junit_file;   // --junit FILE
     std::string html_file;    // --html FILE
     std::string events_file;  // --events FILE
+    std::string prometheus;   // --prometheus HOST:PORT: live /metrics during the run
+    std::string pushgateway;  // --pushgateway URL: push the final figures at the end
     std::string shard;        // --shard I/N
     std::string source_ips;   // --source-ips RANGE
     std::optional<std::uint64_t> seed;  // --seed N: reproducible Contacts and think times

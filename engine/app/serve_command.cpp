@@ -3,9 +3,13 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
+#include "engine/app/metrics_endpoint.hpp"
 #include "engine/app/signals.hpp"
+
+#include <prometheus/metric_family.h>
 #include "engine/scenario/scenario.hpp"
 
 namespace ringstorm::app {
@@ -45,6 +49,46 @@ core::result<scenario::account_source, std::string> serve_accounts(const serve_o
     return scenario::account_source(std::move(*user), std::move(*password), 0);
 }
 
+// The target's counters as `ringstorm_target_*` families (counters end in _total; the
+// open connections and live bindings are gauges).
+std::vector<prometheus::MetricFamily> target_families(const target::target_stats& s) {
+    std::vector<prometheus::MetricFamily> out;
+    auto add = [&out](const char* name, const char* help, prometheus::MetricType type, double v) {
+        prometheus::MetricFamily f;
+        f.name = name;
+        f.help = help;
+        f.type = type;
+        prometheus::ClientMetric m;
+        if (type == prometheus::MetricType::Counter) {
+            m.counter.value = v;
+        } else {
+            m.gauge.value = v;
+        }
+        f.metric.push_back(std::move(m));
+        out.push_back(std::move(f));
+    };
+    using prometheus::MetricType;
+    auto d = [](std::uint64_t v) { return static_cast<double>(v); };
+    add("ringstorm_target_connections", "WebSocket connections open", MetricType::Gauge,
+        d(s.connections_open));
+    add("ringstorm_target_connections_accepted_total", "Connections accepted", MetricType::Counter,
+        d(s.connections_accepted));
+    add("ringstorm_target_registers_total", "REGISTER requests received", MetricType::Counter,
+        d(s.registers));
+    add("ringstorm_target_challenges_total", "401 challenges sent", MetricType::Counter,
+        d(s.challenges));
+    add("ringstorm_target_auth_failures_total", "403 sent", MetricType::Counter, d(s.auth_failures));
+    add("ringstorm_target_registered_total", "2xx adding or refreshing bindings", MetricType::Counter,
+        d(s.registered));
+    add("ringstorm_target_unregistered_total", "2xx removing bindings", MetricType::Counter,
+        d(s.unregistered));
+    add("ringstorm_target_bindings", "Bindings alive", MetricType::Gauge, d(s.bindings));
+    add("ringstorm_target_bad_requests_total", "400 sent", MetricType::Counter, d(s.bad_requests));
+    add("ringstorm_target_unsupported_total", "405 and 501 sent", MetricType::Counter,
+        d(s.unsupported));
+    return out;
+}
+
 }  // namespace
 
 int serve_command(const serve_options& o) {
@@ -80,6 +124,24 @@ int serve_command(const serve_options& o) {
                     o.write_cert.empty() ? " (save it with --write-cert FILE)"
                                          : (" written to " + o.write_cert).c_str());
     }
+    // snapshot() must not run on two threads at once: the scrape thread and this one.
+    std::mutex snapshot_mutex;
+    auto snapshot = [&] {
+        std::lock_guard lock(snapshot_mutex);
+        return target.snapshot();
+    };
+    std::unique_ptr<metrics_endpoint> endpoint;
+    if (!o.prometheus.empty()) {
+        auto started_endpoint = metrics_endpoint::start(
+            o.prometheus, [&snapshot] { return target_families(snapshot()); });
+        if (!started_endpoint) {
+            std::fprintf(stderr, "ringstorm serve: %s\n", started_endpoint.error().c_str());
+            target.stop();
+            return 2;
+        }
+        endpoint = std::move(*started_endpoint);
+        std::printf("  metrics on http://%s/metrics\n", o.prometheus.c_str());
+    }
     std::printf("  Ctrl-C stops\n");
     std::fflush(stdout);
     auto next = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -87,7 +149,7 @@ int serve_command(const serve_options& o) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         if (!o.quiet && std::chrono::steady_clock::now() >= next) {
             next += std::chrono::seconds(10);
-            target::target_stats s = target.snapshot();
+            target::target_stats s = snapshot();
             std::printf("connections %llu open | REGISTER %llu, 401 %llu, 403 %llu, 2xx %llu, "
                         "bindings %llu | 400 %llu, 405/501 %llu\n",
                         static_cast<unsigned long long>(s.connections_open),
@@ -102,6 +164,7 @@ int serve_command(const serve_options& o) {
         }
     }
     std::printf("ringstorm serve: stopping\n");
+    endpoint.reset();  // no scrape may reach a stopped target
     target.stop();
     return 0;
 }

@@ -17,6 +17,7 @@ struct serve_options {
     std::uint32_t threads = 0;         // 0: one per core
     std::uint32_t max_expires = 3600;  // --max-expires S: longer asks are lowered to this
     std::string write_cert;            // --write-cert FILE: the generated certificate
+    std::string prometheus;            // --prometheus HOST:PORT: the target's /metrics
     bool quiet = false;
 };
 

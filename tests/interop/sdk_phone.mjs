@@ -174,7 +174,11 @@ async function main() {
       }
     });
     if (consoleLog) {
-      page.on('console', (m) => consoleLog.write(`${seconds(Date.now())} ${user} ${m.type()}: ${m.text()}\n`));
+      // Every line prefixed, so a SIP message logged by SIP.js can be grepped per phone.
+      page.on('console', (m) => {
+        const prefix = `${seconds(Date.now())} ${user} ${m.type()}: `;
+        consoleLog.write(m.text().split('\n').map((l) => prefix + l).join('\n') + '\n');
+      });
       page.on('pageerror', (e) => consoleLog.write(`${seconds(Date.now())} ${user} pageerror: ${e.message}\n`));
     }
     // Resolves true once `event` is among the register callbacks after index `from`.

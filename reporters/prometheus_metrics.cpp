@@ -1,0 +1,146 @@
+#include "reporters/prometheus_metrics.hpp"
+
+#include <prometheus/metric_family.h>
+#include <prometheus/text_serializer.h>
+
+#include "engine/core/histogram.hpp"
+#include "engine/core/step.hpp"
+
+namespace ringstorm::reporters {
+
+namespace {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+using prometheus::MetricType;
+
+struct family_builder {
+    MetricFamily family;
+    std::string scenario;
+
+    family_builder(std::string name, std::string help, MetricType type, std::string_view sc)
+        : scenario(sc) {
+        family.name = std::move(name);
+        family.help = std::move(help);
+        family.type = type;
+    }
+
+    ClientMetric& add(std::initializer_list<std::pair<const char*, std::string_view>> labels) {
+        ClientMetric m;
+        m.label.push_back({"scenario", scenario});
+        for (const auto& [name, value] : labels) {
+            m.label.push_back({name, std::string(value)});
+        }
+        family.metric.push_back(std::move(m));
+        return family.metric.back();
+    }
+    void counter(std::initializer_list<std::pair<const char*, std::string_view>> labels, double v) {
+        add(labels).counter.value = v;
+    }
+    void gauge(std::initializer_list<std::pair<const char*, std::string_view>> labels, double v) {
+        add(labels).gauge.value = v;
+    }
+};
+
+void histogram_metric(ClientMetric& m, const core::histogram& h) {
+    std::vector<std::uint64_t> cumulative = h.cumulative_counts(core::default_le_seconds);
+    for (std::size_t i = 0; i < core::default_le_seconds.size(); ++i) {
+        m.histogram.bucket.push_back({cumulative[i], core::default_le_seconds[i]});
+    }
+    m.histogram.bucket.push_back({h.count(), std::numeric_limits<double>::infinity()});
+    m.histogram.sample_count = h.count();
+    m.histogram.sample_sum = h.sum_seconds();
+}
+
+}  // namespace
+
+std::vector<MetricFamily> metric_families(const core::stats& s, std::string_view scenario,
+                                          std::uint64_t live_phones) {
+    std::vector<MetricFamily> out;
+
+    family_builder phones("ringstorm_phones", "Phones by state (planned, started, live, registered, failed)",
+                          MetricType::Gauge, scenario);
+    phones.gauge({{"state", "planned"}}, static_cast<double>(s.phones_planned));
+    phones.gauge({{"state", "started"}}, static_cast<double>(s.phones_started));
+    phones.gauge({{"state", "live"}}, static_cast<double>(live_phones));
+    phones.gauge({{"state", "registered"}}, static_cast<double>(s.phones_registered));
+    phones.gauge({{"state", "failed"}}, static_cast<double>(s.phones_failed));
+    out.push_back(std::move(phones.family));
+
+    family_builder regs("ringstorm_registrations_total",
+                        "REGISTER attempts (initial, refresh, recovery) by outcome", MetricType::Counter,
+                        scenario);
+    for (std::size_t i = 0; i < core::registration_result_count; ++i) {
+        regs.counter({{"result", core::to_string(static_cast<core::registration_result>(i))}},
+                     static_cast<double>(s.registrations[i]));
+    }
+    out.push_back(std::move(regs.family));
+
+    family_builder calls("ringstorm_calls_total", "Calls by outcome", MetricType::Counter, scenario);
+    calls.counter({{"result", "offered"}}, static_cast<double>(s.calls_offered));
+    calls.counter({{"result", "answered"}}, static_cast<double>(s.calls_answered));
+    calls.counter({{"result", "completed"}}, static_cast<double>(s.calls_completed));
+    calls.counter({{"result", "failed"}}, static_cast<double>(s.calls_failed));
+    out.push_back(std::move(calls.family));
+
+    family_builder active("ringstorm_active_calls", "Calls up now", MetricType::Gauge, scenario);
+    active.gauge({}, static_cast<double>(s.active_calls));
+    out.push_back(std::move(active.family));
+
+    family_builder steps("ringstorm_step_duration_seconds",
+                         "Latency of each step, from when its action was due", MetricType::Histogram,
+                         scenario);
+    for (core::step step : core::all_steps) {
+        histogram_metric(steps.add({{"step", core::to_string(step)}}), s.latency[core::index(step)]);
+    }
+    out.push_back(std::move(steps.family));
+
+    family_builder violations("ringstorm_contract_violations_total",
+                              "SDK callback contract violations by rule", MetricType::Counter, scenario);
+    for (const auto& [rule, n] : s.contract_violations.entries()) {
+        violations.counter({{"rule", rule}}, static_cast<double>(n));
+    }
+    out.push_back(std::move(violations.family));
+
+    family_builder sip("ringstorm_sip_messages_total", "SIP messages seen by the phones",
+                       MetricType::Counter, scenario);
+    for (std::size_t d = 0; d < core::direction_count; ++d) {
+        for (std::size_t m = 0; m < core::sip_method_count; ++m) {
+            for (std::size_t c = 0; c < core::status_class_count; ++c) {
+                std::uint64_t n = s.sip_messages[d][m][c];
+                if (n == 0) {
+                    continue;  // only series that happened: the full cross product is 210
+                }
+                sip.counter({{"direction", core::to_string(static_cast<core::direction>(d))},
+                             {"method", core::to_string(static_cast<core::sip_method>(m))},
+                             {"status_class", core::to_string(static_cast<core::status_class>(c))}},
+                            static_cast<double>(n));
+            }
+        }
+    }
+    out.push_back(std::move(sip.family));
+
+    family_builder packets("ringstorm_media_packets_total", "RTP packets", MetricType::Counter, scenario);
+    packets.counter({{"direction", "sent"}}, static_cast<double>(s.media_packets_sent));
+    packets.counter({{"direction", "received"}}, static_cast<double>(s.media_packets_received));
+    out.push_back(std::move(packets.family));
+
+    family_builder lost("ringstorm_media_packets_lost_total", "RTP packets lost (sequence gaps)",
+                        MetricType::Counter, scenario);
+    lost.counter({}, static_cast<double>(s.media_packets_lost));
+    out.push_back(std::move(lost.family));
+
+    family_builder errors("ringstorm_protocol_errors_total", "Protocol errors by kind",
+                          MetricType::Counter, scenario);
+    for (const auto& [kind, n] : s.protocol_errors.entries()) {
+        errors.counter({{"kind", kind}}, static_cast<double>(n));
+    }
+    out.push_back(std::move(errors.family));
+    return out;
+}
+
+std::string prometheus_text(const std::vector<MetricFamily>& families) {
+    return prometheus::TextSerializer{}.Serialize(families);
+}
+
+}  // namespace ringstorm::reporters
