@@ -82,7 +82,8 @@ serve_start() {
   [ -n "$serve_url" ] && [ -s "$dir/cert.pem" ]
 }
 
-# Account numbers: real SDK phones are 1{n:04} from n = 1, Ringstorm's from n = 101.
+# Account numbers: real SDK phones are 1{n:04} from n = 1; Ringstorm's start at n = 101
+# (`first: 101` in its scenarios), so the two never share an AOR.
 sdk_users() {
   local i users=""
   for i in $(seq 1 "$sdk_phones"); do

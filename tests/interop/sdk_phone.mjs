@@ -99,6 +99,11 @@ function startPageServer() {
       res.end(page);
       return;
     }
+    if (path === '/favicon.ico') {  // asked for by every page; a 404 would clutter the console log
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     const name = path.slice(1);
     if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
       res.writeHead(404);
