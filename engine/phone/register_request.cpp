@@ -79,7 +79,9 @@ sip::message build_register(const register_identity& id, const register_fields& 
     // RFC 3261 §10.2.1.1: the expiry is asked per binding, no Expires header (as SIP.js).
     m.add(sip::header_id::contact,
           "<" + id.contact_uri() + ">;expires=" + std::to_string(fields.expires));
-    m.add(sip::header_id::allow, sdk_allow);
+    if (fields.expires != 0) {
+        m.add(sip::header_id::allow, sdk_allow);  // SIP.js's de-REGISTER carries no Allow
+    }
     m.add(sip::header_id::supported, sdk_supported);
     m.add(sip::header_id::user_agent, sdk_user_agent);
     m.add(sip::header_id::content_length, "0");

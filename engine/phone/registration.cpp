@@ -32,7 +32,11 @@ registration::registration(registration_config config, std::uint64_t seed)
       rng_(seed),
       digest_(config_.account.user_name, config_.account.secret,
               seeded_random(seed ^ 0x9e3779b97f4a7c15ULL)),
-      identity_(make_identity(rng_)) {}
+      identity_(make_identity(rng_)) {
+    // SIP.js 0.20 speaks MD5 only: offered several, it answers MD5 (the real SDK does so
+    // against `ringstorm serve`, tests/interop). SHA-256 alone is still answered.
+    digest_.prefer(sip::digest_algorithm::md5);
+}
 
 // ---------------------------------------------------------------------------------------
 // bookkeeping
@@ -102,6 +106,7 @@ void registration::renew_identity() {
     identity_ = make_identity(rng_);
     next_cseq_ = first_register_cseq;
     digest_.reset();
+    credentials_.clear();
     renew_identity_ = false;
 }
 
@@ -182,15 +187,13 @@ sip::message registration::make_register(bool deregister) {
     register_fields fields{
         config_.sipdomain, config_.account.auth_user,         config_.account.display_name,
         next_cseq_++,      deregister ? 0u : config_.expires, branch};
-    std::vector<sip::credential_header> credentials;
-    if (digest_.has_challenge()) {
+    if (digest_.has_challenge() && (fresh_challenge_ || credentials_.empty())) {
         const std::string uri = register_request_uri(config_.sipdomain);
         auto answered = digest_.authorize(sip::digest_request{"REGISTER", uri, {}});
-        if (answered) {
-            credentials = std::move(*answered);
-        }
+        credentials_ = answered ? std::move(*answered) : std::vector<sip::credential_header>{};
+        fresh_challenge_ = false;
     }
-    return build_register(identity_, fields, credentials);
+    return build_register(identity_, fields, credentials_);
 }
 
 void registration::send_register(core::time_point now, out_t& out) {

@@ -188,6 +188,11 @@ private:
     registration_config config_;
     std::mt19937_64 rng_;
     sip::digest_client digest_;
+    // SIP.js reuses the Authorization of its last authenticated REGISTER verbatim (same
+    // nonce, nc and response) until a new challenge arrives; seen with the real SDK in
+    // tests/interop. Registrars that refuse a replayed nc challenge it anew.
+    std::vector<sip::credential_header> credentials_;
+    bool fresh_challenge_ = false;  // a challenge arrived since credentials_ were built
     register_identity identity_;
     std::uint32_t next_cseq_ = first_register_cseq;
     timeline timeline_;

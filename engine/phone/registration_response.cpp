@@ -92,6 +92,7 @@ void registration::on_final(const sip::message& response, core::time_point now, 
 void registration::on_challenge(const sip::message& response, core::time_point now, out_t& out) {
     auto& e = current();
     const auto decision = digest_.on_challenge(response, transaction_->request());
+    fresh_challenge_ = true;
     episode_outcome failure = episode_outcome::pending;
     std::string detail = status_text(response);
     if (decision.action == sip::challenge_action::unusable) {

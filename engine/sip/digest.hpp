@@ -106,8 +106,11 @@ core::result<digest_challenge, auth_error> parse_challenge(std::string_view valu
 // and unknown algorithms are skipped; when nothing usable remains, the first error met
 // (with its line index) or auth_errc::no_challenge is returned. Ties go to the challenge
 // offered first (RFC 7616 §3.7: the server lists its preference first).
+// With `preferred`, a realm's challenge with that algorithm wins over stronger ones (a
+// client modelling one that only speaks MD5, such as SIP.js 0.20, answers MD5 when offered).
 core::result<std::vector<digest_challenge>, auth_error> choose_challenges(
-    std::span<const std::string_view> lines);
+    std::span<const std::string_view> lines,
+    std::optional<digest_algorithm> preferred = std::nullopt);
 
 // Every WWW-Authenticate (proxy = false) or Proxy-Authenticate (proxy = true) line of a
 // response. Both kinds can arrive together: a forking proxy aggregates the challenges of
@@ -216,6 +219,9 @@ public:
     // Same, replacing the request's Authorization/Proxy-Authorization lines.
     core::result<std::size_t, auth_error> authorize(message& request);
 
+    // Answer this algorithm when a realm offers it, else the strongest offered.
+    void prefer(digest_algorithm algorithm) noexcept { preferred_ = algorithm; }
+
     // Forgets every challenge (a new registration binding, a changed password).
     void reset() noexcept { realms_.clear(); }
     bool has_challenge() const noexcept { return !realms_.empty(); }
@@ -243,6 +249,7 @@ private:
     std::string username_;
     std::string password_;
     random_source random_;
+    std::optional<digest_algorithm> preferred_;
     std::vector<realm_state> realms_;  // few entries: a registrar, perhaps a proxy
 };
 

@@ -20,7 +20,7 @@ constexpr std::size_t cnonce_bytes = 16;
 }  // namespace
 
 core::result<std::vector<digest_challenge>, auth_error> choose_challenges(
-    std::span<const std::string_view> lines) {
+    std::span<const std::string_view> lines, std::optional<digest_algorithm> preferred) {
     std::vector<digest_challenge> best;  // one per realm, in order of first appearance
     std::optional<auth_error> first_error;
     for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -39,7 +39,10 @@ core::result<std::vector<digest_challenge>, auth_error> choose_challenges(
                                      [&](const digest_challenge& b) { return b.realm == c.realm; });
             if (same == best.end()) {
                 best.push_back(std::move(c));
-            } else if (strength(c.algorithm) > strength(same->algorithm)) {
+            } else if (preferred && same->algorithm == *preferred) {
+                continue;  // the preferred one is kept whatever follows
+            } else if ((preferred && c.algorithm == *preferred) ||
+                       strength(c.algorithm) > strength(same->algorithm)) {
                 *same = std::move(c);
             }
         }
@@ -60,7 +63,7 @@ digest_client::digest_client(std::string username, std::string password, random_
 
 challenge_outcome digest_client::on_challenge(bool proxy, std::span<const std::string_view> lines,
                                               std::span<const std::string_view> sent) {
-    auto chosen = choose_challenges(lines);
+    auto chosen = choose_challenges(lines, preferred_);
     if (!chosen) {
         return {challenge_action::unusable, {}, chosen.error()};
     }
@@ -83,7 +86,7 @@ challenge_outcome digest_client::on_challenge(const message& response, const mes
         if (lines.empty()) {
             continue;
         }
-        auto chosen = choose_challenges(lines);
+        auto chosen = choose_challenges(lines, preferred_);
         if (!chosen) {
             first_error = first_error.value_or(chosen.error());
             continue;
