@@ -62,6 +62,9 @@ net::awaitable<void> phone_script::run() {
         }
         ending_ = false;  // a new window after a ramp down: the phone comes back
         core::time_point start = plan.clock.at(w.start);
+        // This window's end bounds the sleep until its start (the previous window's end
+        // would cut it at once).
+        stop_at_ = w.stop == core::schedule::unbounded ? core::time_point::max() : plan.clock.at(w.stop);
         if (core::clock::now() < start) {
             wake r = co_await sleep_until(start);
             if (r == wake::cut || aborted_) {
@@ -69,7 +72,6 @@ net::awaitable<void> phone_script::run() {
             }
         }
         due_ = start;
-        stop_at_ = w.stop == core::schedule::unbounded ? core::time_point::max() : plan.clock.at(w.stop);
         flow f = co_await run_block(plan.scenario->phone, true);
         if (f == flow::stop) {
             break;

@@ -4,9 +4,9 @@
 
 namespace ringstorm::app {
 
-// Installs the handlers (idempotent).
+// Installs the handlers and resets the count (each run or serve starts at zero).
 void install_stop_signals();
-// How many stop signals arrived since install.
+// How many stop signals arrived since install_stop_signals().
 int stop_signals() noexcept;
 
 }  // namespace ringstorm::app

@@ -11,23 +11,25 @@ using scenario::callback_kind;
 constexpr std::array<std::string_view, 0> nothing{};
 constexpr std::array<std::string_view, 1> registered{"registered"};
 constexpr std::array<std::string_view, 1> unregistered{"unregistered"};
+constexpr std::array<std::string_view, 1> terminated{"terminated"};
 
 // The integration guide (v1.2): one sent_request per action whatever the challenges, a
 // refresh is silent ("registered stays"), and the phone never retries on its own.
-constexpr std::array<sequence_shape, 4> documented{{
+constexpr std::array<sequence_shape, 5> documented{{
     {episode_kind::register_, callback_kind::register_event, true, nothing, "sent_request", false,
      registered},
     {episode_kind::refresh, callback_kind::register_event, true, nothing, "", false, nothing},
     {episode_kind::unregister, callback_kind::register_event, true, nothing, "sent_request", false,
      unregistered},
     {episode_kind::recover, callback_kind::register_event, false, nothing, "", false, nothing},
+    {episode_kind::drop, callback_kind::register_event, true, nothing, "", false, terminated},
 }};
 
 // The published SDK 2.0.5 (SIP.js 0.20.0 underneath): sent_request for every REGISTER on the
 // wire, refreshes and retries re-announce themselves, and UnRegister() first emits a
 // spurious `registered`. Its de-REGISTER closes the socket before any challenge can be
 // read, so unregister has exactly one sent_request.
-constexpr std::array<sequence_shape, 4> sdk_2_0_5{{
+constexpr std::array<sequence_shape, 5> sdk_2_0_5{{
     {episode_kind::register_, callback_kind::register_event, true, nothing, "sent_request", true,
      registered},
     {episode_kind::refresh, callback_kind::register_event, true, nothing, "sent_request", true,
@@ -36,6 +38,7 @@ constexpr std::array<sequence_shape, 4> sdk_2_0_5{{
      false, unregistered},
     {episode_kind::recover, callback_kind::register_event, true, nothing, "sent_request", true,
      registered},
+    {episode_kind::drop, callback_kind::register_event, true, nothing, "", false, unregistered},
 }};
 
 std::span<const sequence_shape> table_of(scenario::contract_profile profile) noexcept {

@@ -9,7 +9,7 @@ using phone::episode_kind;
 
 // Unregister has no binding rules: a 2xx to a de-REGISTER is right to leave our binding out
 // (RFC 3261 §10.2.2), so those outcomes count as accepted and only the callbacks are judged.
-constexpr std::array<rule, 26> rules{{
+constexpr std::array<rule, 27> rules{{
     {episode_kind::register_, failure::refused, "register.refused",
      "the target refused the REGISTER (403, a second 401/407, or another final non-2xx)"},
     {episode_kind::register_, failure::timeout, "register.timeout",
@@ -65,6 +65,9 @@ constexpr std::array<rule, 26> rules{{
      "the WebSocket failed again during the retry"},
     {episode_kind::recover, failure::sequence, "recover.sequence",
      "the retry was accepted but the app saw other callbacks than the profile's"},
+
+    {episode_kind::drop, failure::transport_error, "drop.transport_error",
+     "the target dropped the WebSocket of a registered phone that had nothing in flight"},
 }};
 
 }  // namespace

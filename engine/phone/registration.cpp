@@ -293,7 +293,7 @@ registration_actions registration::on_closed(const transport::failure& why, core
         // The binding was in place and nothing was in flight: the drop gets an episode of
         // its own holding the profile's loss event (documented: terminated; 2.0.5:
         // unregistered and the retry loop).
-        current_ = static_cast<std::int32_t>(open_episode(episode_kind::recover, now, now));
+        current_ = static_cast<std::int32_t>(open_episode(episode_kind::drop, now, now));
         fail(episode_outcome::transport_error, std::move(text), now, out);
     }
     return out;

@@ -188,7 +188,9 @@ void registration::succeed(std::chrono::seconds granted, core::time_point now, o
     end_episode(episode_outcome::ok, {}, now);
     if (!stopping_) {
         // Refresh at 80 % of the granted expiry.
-        refresh_at_ = now + std::chrono::duration_cast<core::clock::duration>(granted) * 8 / 10;
+        // In the granted unit first: nanoseconds times 8 overflow for expiries above ≈36 years.
+        refresh_at_ = now + std::chrono::duration_cast<core::clock::duration>(
+                                std::chrono::duration<double>(granted) * 0.8);
     }
     after_episode(now, out);
 }

@@ -14,6 +14,8 @@ std::string_view to_string(episode_kind k) noexcept {
             return "unregister";
         case episode_kind::recover:
             return "recover";
+        case episode_kind::drop:
+            return "drop";
     }
     return "unknown";
 }

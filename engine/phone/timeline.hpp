@@ -28,6 +28,7 @@ enum class episode_kind : std::uint8_t {
     refresh,     // the automatic refresh at 80 % of the granted expiry
     unregister,  // UnRegister() (the `unregister` step)
     recover,     // 2.0.5 retry loop: a new REGISTER after a failure or a dropped socket
+    drop,        // the target dropped the WebSocket of a registered phone, nothing in flight
 };
 std::string_view to_string(episode_kind k) noexcept;  // "register", "refresh", ...
 

@@ -191,7 +191,8 @@ TEST(ContractOutcomes, UnregisterFailuresAndAcceptedTwoHundreds) {
 TEST(ContractOutcomes, PendingAndNotSentEpisodesAreNotJudged) {
     for (contract_profile p : {documented, sdk}) {
         for (episode_kind k : {episode_kind::register_, episode_kind::refresh,
-                               episode_kind::unregister, episode_kind::recover}) {
+                               episode_kind::unregister, episode_kind::recover,
+                               episode_kind::drop}) {
             for (episode_outcome o : {episode_outcome::pending, episode_outcome::not_sent}) {
                 timeline_builder b;
                 b.episode(k, o, {"terminated"});

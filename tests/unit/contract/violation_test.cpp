@@ -115,7 +115,8 @@ const std::vector<episode_outcome> every_outcome{
     episode_outcome::transport_error, episode_outcome::not_sent,
 };
 const std::vector<episode_kind> every_kind{episode_kind::register_, episode_kind::refresh,
-                                           episode_kind::unregister, episode_kind::recover};
+                                           episode_kind::unregister, episode_kind::recover,
+                                           episode_kind::drop};
 
 // Every rule check() reports over every profile x kind x outcome, with good and bad events.
 std::set<std::string> reachable_rules() {
@@ -149,7 +150,7 @@ TEST(ContractRules, IdsAreKindDotLowercaseName) {
         ASSERT_NE(dot, std::string_view::npos) << id;
         const std::string_view kind = id.substr(0, dot);
         EXPECT_TRUE(kind == "register" || kind == "refresh" || kind == "unregister" ||
-                    kind == "recover")
+                    kind == "recover" || kind == "drop")
             << id;
         for (char c : id) {
             EXPECT_TRUE((c >= 'a' && c <= 'z') || c == '_' || c == '.') << id;

@@ -200,7 +200,7 @@ TEST(registration_documented, socket_drop_while_registered_terminates) {
     s.register_through_challenge();
     s.drop();
     EXPECT_EQ(s.events(), (ev{"sent_request", "registered", "terminated"}));
-    EXPECT_EQ(s.last_episode().kind, episode_kind::recover);
+    EXPECT_EQ(s.last_episode().kind, episode_kind::drop);
     EXPECT_EQ(s.last_episode().outcome, episode_outcome::transport_error);
     EXPECT_FALSE(s.machine.registered());
     EXPECT_FALSE(s.machine.next_deadline());  // the refresh is gone, no retry

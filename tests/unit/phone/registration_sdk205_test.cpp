@@ -166,7 +166,7 @@ TEST(registration_sdk205, target_drop_gives_unregistered_then_reregisters) {
     const auto before = s.last_sent();
     s.drop();
     EXPECT_EQ(s.events(), (ev{"sent_request", "sent_request", "registered", "unregistered"}));
-    EXPECT_EQ(s.last_episode().kind, episode_kind::recover);
+    EXPECT_EQ(s.last_episode().kind, episode_kind::drop);
     EXPECT_EQ(s.last_episode().outcome, episode_outcome::transport_error);
     EXPECT_EQ(s.count(action_type::close), 0u);  // already gone
     expect_retry_with_new_identity(s, before);
