@@ -136,6 +136,42 @@ phone:
     EXPECT_EQ(unregisters, 10);
 }
 
+// With stages that ramp down and up again, a phone winds down and comes back: it
+// registers once per window.
+TEST(run, a_phone_comes_back_when_a_later_stage_ramps_up_again) {
+    fs::path dir = fresh_dir("windows");
+    run_options o = options_for(dir, write_scenario(dir, R"(name: windows
+accounts: {pattern: "9{n:03}", password: secret}
+load:
+  stages:
+    - {duration: 400ms, target: 2}
+    - {duration: 400ms, target: 0}
+    - {duration: 300ms, target: 0}
+    - {duration: 400ms, target: 2}
+  duration: 2500ms
+phone:
+  - register
+  - expect: {event: registered, within: 2s}
+  - loop: {steps: [{think: 100ms}]}
+  - unregister
+  - expect: {event: unregistered, within: 2s}
+)"));
+    ASSERT_EQ(run_command(o), 0);
+    std::istringstream lines(read_all(dir / "events.jsonl"));
+    std::string line;
+    std::map<std::string, int> registered;
+    while (std::getline(lines, line)) {
+        auto e = nlohmann::json::parse(line);
+        if (e["event"] == "registered") {
+            ++registered[e["phone"]];
+        }
+    }
+    ASSERT_EQ(registered.size(), 2u);
+    for (const auto& [phone, n] : registered) {
+        EXPECT_EQ(n, 2) << phone;
+    }
+}
+
 TEST(run, the_2_0_5_profile_runs_its_own_sequences_and_passes) {
     fs::path dir = fresh_dir("sdk205");
     run_options o = options_for(dir, write_scenario(dir, hold_scenario));

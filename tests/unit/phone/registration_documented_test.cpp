@@ -244,3 +244,23 @@ TEST(registration_documented, register_again_after_failure_uses_the_open_socket)
 
 }  // namespace
 }  // namespace ringstorm::phone
+
+namespace ringstorm::phone {
+namespace {
+
+// A target granting an absurd expiry must not make the refresh time wrap into the past
+// (which would refresh at once, again and again).
+TEST(registration_documented, a_huge_granted_expiry_refreshes_far_in_the_future) {
+    test::script s{scenario::contract_profile::documented};
+    s.do_register();
+    s.connected();
+    s.reply(s.challenge());
+    s.reply(s.ok(";expires=2000000000"));
+    ASSERT_TRUE(s.machine.registered());
+    auto deadline = s.machine.next_deadline();
+    ASSERT_TRUE(deadline);
+    EXPECT_GT(*deadline, s.now + std::chrono::hours(24 * 365 * 50));
+}
+
+}  // namespace
+}  // namespace ringstorm::phone
