@@ -61,33 +61,35 @@ struct embedded_target::impl {
     explicit impl(std::size_t threads) : pool(threads) {}
     ~impl() { shutdown(); }
 
-    // Runs fn(worker, done) on worker i's thread and waits for done() to be called;
-    // false when it was not within `limit` (the worker is wedged or has stopped).
-    template <class Fn>
-    bool on_worker(std::size_t i, Fn fn, std::chrono::milliseconds limit) {
-        auto promise = std::make_shared<std::promise<void>>();
-        auto future = promise->get_future();
-        pool.post(i, [promise, w = workers[i].get(), fn]() mutable {
-            fn(*w, [promise]() { promise->set_value(); });
-        });
-        return future.wait_for(limit) == std::future_status::ready;
+    // Each worker fills its own counters, handed over through its promise; a worker that
+    // answers after the deadline writes only into its own slot, which nothing reads any
+    // more, so no late write can race with this thread.
+    target_stats gather() {
+        target_stats total;
+        for (std::size_t i = 0; i < workers.size(); ++i) {
+            // The running total travels by value: the worker adds to its own copy.
+            if (auto next = ask<target_stats>(i, [total](target_worker& w) {
+                    target_stats t = total;
+                    w.add_to(t);
+                    return t;
+                })) {
+                total = *next;
+            }
+        }
+        return total;
     }
 
-    // Each worker in turn adds its counters to one total; the waits order the accesses.
-    // The total is shared, not on this stack, so a worker answering after the deadline
-    // writes into live memory.
-    target_stats gather() {
-        auto total = std::make_shared<target_stats>();
-        for (std::size_t i = 0; i < workers.size(); ++i) {
-            on_worker(
-                i,
-                [total](target_worker& w, auto finish) {
-                    w.add_to(*total);
-                    finish();
-                },
-                std::chrono::seconds(5));
+    // Runs fn(worker) on worker i's thread and returns its value; nullopt when the worker
+    // did not answer within 5 s (wedged or stopped).
+    template <class T, class Fn>
+    std::optional<T> ask(std::size_t i, Fn fn) {
+        auto promise = std::make_shared<std::promise<T>>();
+        auto future = promise->get_future();
+        pool.post(i, [promise, w = workers[i].get(), fn]() { promise->set_value(fn(*w)); });
+        if (future.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+            return std::nullopt;
         }
-        return *total;
+        return future.get();
     }
 
     void shutdown() {
@@ -238,15 +240,11 @@ std::vector<binding_view> embedded_target::bindings_of(const std::string& aor) {
     if (impl_->stopped || impl_->workers.empty()) {
         return {};
     }
-    auto out = std::make_shared<std::vector<binding_view>>();
-    impl_->on_worker(
-        owner_of(aor, impl_->workers.size()),
-        [out, aor](target_worker& w, auto finish) {
-            *out = w.registrar_shard().bindings_of(aor, core::clock::now());
-            finish();
-        },
-        std::chrono::seconds(5));
-    return *out;
+    auto found = impl_->ask<std::vector<binding_view>>(
+        owner_of(aor, impl_->workers.size()), [aor](target_worker& w) {
+            return w.registrar_shard().bindings_of(aor, core::clock::now());
+        });
+    return found.value_or(std::vector<binding_view>{});
 }
 
 void embedded_target::stop() {
