@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -15,6 +16,7 @@
 namespace ringstorm::app {
 
 namespace net = boost::asio;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -291,9 +293,34 @@ void phone_script::fail(std::string reason) {
 
 net::awaitable<void> phone_script::finish() {
     if (!aborted_) {
+        // Every tab closes at once, so a user with many tabs takes one close, not one each.
         core::time_point deadline = core::clock::now() + owner_.plan().tab_close;
+        // Completions may arrive after this coroutine moved on (an overrun close): they
+        // find `wake` cleared and touch nothing of the phone.
+        struct closing {
+            std::size_t open = 0;
+            net::steady_timer* wake = nullptr;
+        };
+        auto c = std::make_shared<closing>(closing{tabs_.size(), &wake_});
         for (auto& tab : tabs_) {
-            co_await tab->shutdown(deadline);
+            net::co_spawn(wake_.get_executor(), tab->shutdown(deadline), [c](std::exception_ptr) {
+                if (--c->open == 0 && c->wake != nullptr) {
+                    c->wake->cancel();
+                }
+            });
+        }
+        // The tabs' closes are bounded by the deadline plus one close handshake; the extra
+        // second only guards against a close that overruns its own timeout.
+        core::time_point limit = deadline + owner_.plan().client.limits.close_timeout + 1s;
+        while (c->open > 0 && !aborted_ && core::clock::now() < limit) {
+            wake_.expires_at(limit);
+            co_await wake_.async_wait(use_tuple);
+        }
+        c->wake = nullptr;
+        if (c->open > 0) {
+            for (auto& tab : tabs_) {
+                tab->abort();
+            }
         }
     }
     if (tried_register_ && !registered_counted_) {

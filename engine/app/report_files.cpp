@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "reporters/html_report.hpp"
 #include "reporters/junit_xml.hpp"
@@ -15,15 +16,25 @@ namespace {
 
 constexpr std::size_t max_samples = 20;
 
-// A phone name as a file name: user names may hold characters a file system dislikes.
-std::string file_name_for(const std::string& name) {
-    std::string out;
+// A phone name as a file name: user names may hold characters a file system dislikes;
+// "10001#2" (tab 2) becomes "10001-tab2". Names that map alike get a counter, so no ladder
+// overwrites another.
+std::string file_name_for(const std::string& name, std::set<std::string>& used) {
+    std::string base;
     for (char c : name) {
         bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                      c == '-' || c == '_' || c == '.';
-        out += plain ? c : '_';
+        if (c == '#') {
+            base += "-tab";
+        } else {
+            base += plain ? c : '_';
+        }
     }
-    return out + ".txt";
+    std::string file = base + ".txt";
+    for (int n = 2; !used.insert(file).second; ++n) {
+        file = base + "~" + std::to_string(n) + ".txt";
+    }
+    return file;
 }
 
 void write_file(const std::string& path, const std::string& text, written_reports& w) {
@@ -56,10 +67,11 @@ written_reports write_reports(reporters::run_report& report, std::vector<failed_
             out = false;
         }
     }
+    std::set<std::string> used;
     for (failed_tab& f : failures) {
         std::string ladder;
         if (out) {
-            ladder = "failures/" + file_name_for(f.name);
+            ladder = "failures/" + file_name_for(f.name, used);
             write_file((fs::path(options.out_dir) / ladder).string(), f.ladder, w);
         }
         for (reporters::contract_sample& s : f.samples) {

@@ -269,6 +269,12 @@ net::awaitable<void> tab::shutdown(core::time_point deadline) {
         s->idle.expires_at(deadline);
         (void)co_await s->idle.async_wait(net::as_tuple(net::use_awaitable));
     }
+    // A close handshake already under way (2.0.5 closes right after its de-REGISTER) must
+    // reach the peer before the tab goes: its close frame is part of the wire behaviour.
+    while (!s->aborted && s->closing && s->closing->is_open() && core::clock::now() < deadline) {
+        s->idle.expires_after(std::chrono::milliseconds(10));
+        (void)co_await s->idle.async_wait(net::as_tuple(net::use_awaitable));
+    }
     if (s->aborted) {
         co_return;
     }

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -170,6 +171,36 @@ phone:
     for (const auto& [phone, n] : registered) {
         EXPECT_EQ(n, 2) << phone;
     }
+}
+
+// Multi-tab: each tab of a user is its own registration (own Contact) of one AOR; every
+// tab's callbacks are recorded and judged, and the phone counts as registered once all are.
+TEST(run, every_tab_of_a_user_registers_its_own_binding) {
+    fs::path dir = fresh_dir("tabs");
+    run_options o = options_for(dir, write_scenario(dir, R"(name: tabs
+accounts: {pattern: "5{n:03}", password: secret, tabs: 3}
+load: {phones: 2, rate: 50}
+phone:
+  - register
+  - expect: {event: registered, within: 5s}
+  - unregister
+  - expect: {event: unregistered, within: 5s}
+)"));
+    ASSERT_EQ(run_command(o), 0);
+    auto summary = nlohmann::json::parse(read_all(dir / "out" / "summary.json"));
+    EXPECT_EQ(summary["phones"]["registered"], 2);
+    EXPECT_EQ(summary["latency_seconds"]["register"]["count"], 6);
+    EXPECT_EQ(summary["contract"]["violations"], 0);
+    std::istringstream lines(read_all(dir / "events.jsonl"));
+    std::string line;
+    std::set<std::pair<std::string, int>> registered_tabs;
+    while (std::getline(lines, line)) {
+        auto e = nlohmann::json::parse(line);
+        if (e["event"] == "registered") {
+            registered_tabs.insert({e["phone"].get<std::string>(), e["tab"].get<int>()});
+        }
+    }
+    EXPECT_EQ(registered_tabs.size(), 6u);
 }
 
 TEST(run, the_2_0_5_profile_runs_its_own_sequences_and_passes) {
