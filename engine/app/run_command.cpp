@@ -248,7 +248,8 @@ int run_command(const run_options& o) {
     auto limits = transport::raise_fd_limit();
     if (limits) {
         transport::fd_need need{.connections = setup->phones.count * sc.accounts.tabs,
-                                .embedded_target = embedded};
+                                .embedded_target = embedded,
+                                .per_phone = sc.accounts.tabs};
         auto fits = transport::check_fd_budget(need, *limits);
         if (!fits) {
             // A script that holds its phones (a loop until the run's end) keeps every

@@ -1,5 +1,7 @@
 #include "engine/transport/fd_limit.hpp"
 
+#include <algorithm>
+
 #include <sys/resource.h>
 
 #include <cerrno>
@@ -50,12 +52,16 @@ core::result<std::uint64_t, std::string> check_fd_budget(const fd_need& need,
     if (required <= limits.soft) {
         return required;
     }
-    const std::uint64_t per_phone = need.embedded_target ? 2 : 1;
+    // One descriptor per connection, two with the embedded target's side in-process.
+    const std::uint64_t per_connection = need.embedded_target ? 2 : 1;
+    const std::uint64_t tabs = std::max<std::uint64_t>(1, need.per_phone);
+    const std::uint64_t per_phone = per_connection * tabs;
+    const std::uint64_t phones = need.connections / tabs;
     const std::uint64_t fits =
         limits.soft > need.reserve ? (limits.soft - need.reserve) / per_phone : 0;
-    std::string text = "not enough file descriptors: " + std::to_string(need.connections) +
-                       " phones need " + std::to_string(required) + " (" +
-                       std::to_string(per_phone) + " per phone" +
+    std::string text = "not enough file descriptors: " + std::to_string(phones) + " phones need " +
+                       std::to_string(required) + " (" + std::to_string(per_phone) + " per phone" +
+                       (tabs > 1 ? " with " + std::to_string(tabs) + " tabs" : std::string()) +
                        (need.embedded_target ? ", the embedded target's side included" : "") +
                        ", +" + std::to_string(need.reserve) + " reserved) but the limit is " +
                        std::to_string(limits.soft) + " (hard limit " + std::to_string(limits.hard) +

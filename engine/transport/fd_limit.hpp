@@ -24,6 +24,7 @@ struct fd_need {
     std::uint64_t connections = 0;  // client WebSocket connections at the peak
     bool embedded_target = false;   // the target's accepted sockets share the process
     std::uint64_t reserve = 64;     // stdio, listeners, log and report files, DNS
+    std::uint64_t per_phone = 1;    // connections of one phone (its tabs), for the message
 };
 
 // Descriptors `need` takes: connections (twice with the embedded target) + reserve.

@@ -38,6 +38,14 @@ TEST(fd_limit, too_many_phones_explain_what_fits_and_what_to_do) {
     EXPECT_NE(text.find("ulimit -Hn"), std::string::npos) << text;
 }
 
+TEST(fd_limit, phones_with_several_tabs_are_counted_as_phones) {
+    const auto bad = check_fd_budget({30'000, false, 64, 3}, {20'000, 20'000});
+    ASSERT_FALSE(bad);
+    const auto& text = bad.error();
+    EXPECT_NE(text.find("10000 phones need 30064 (3 per phone with 3 tabs"), std::string::npos) << text;
+    EXPECT_NE(text.find("at most 6645 phones fit"), std::string::npos) << text;
+}
+
 TEST(fd_limit, limit_below_the_reserve_fits_no_phone) {
     const auto bad = check_fd_budget({1, false, 64}, {32, 32});
     ASSERT_FALSE(bad);
