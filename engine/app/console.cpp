@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/core/histogram.hpp"
@@ -130,6 +131,16 @@ void console::summary(const reporters::run_report& r, const std::string& files) 
         for (const reporters::contract_sample& c : r.samples) {
             std::fprintf(out_, "example        %s: %s%s%s\n", c.phone.c_str(), c.rule.c_str(),
                          c.detail.empty() ? "" : ": ", c.detail.c_str());
+        }
+        bool judged = std::any_of(r.thresholds.begin(), r.thresholds.end(), [](const auto& t) {
+            return t.metric.rfind("phones.failed", 0) == 0;
+        });
+        if (s.phones_failed > 0 && !judged) {
+            std::fprintf(out_,
+                         "note           %llu phones failed their script (an expect not met, or "
+                         "never registered); the verdict counts thresholds and the contract only: "
+                         "add `phones.failed == 0` to the thresholds to fail on it\n",
+                         static_cast<unsigned long long>(s.phones_failed));
         }
         if (!files.empty()) {
             std::fprintf(out_, "reports        %s\n", files.c_str());
