@@ -10,30 +10,25 @@
 #include <random>
 #include <thread>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
+#include <prometheus/metric_family.h>
 
 #include "engine/app/console.hpp"
 #include "engine/app/events_log.hpp"
+#include "engine/app/live_figures.hpp"
+#include "engine/app/metrics_endpoint.hpp"
 #include "engine/app/report_files.hpp"
 #include "engine/app/run_options.hpp"
+#include "engine/app/run_target.hpp"
 #include "engine/app/signals.hpp"
 #include "engine/app/source_ips.hpp"
 #include "engine/app/worker.hpp"
-#include "engine/target/embedded_target.hpp"
 #include "engine/transport/fd_limit.hpp"
-#include "engine/transport/tls_context.hpp"
 #include "engine/transport/worker_pool.hpp"
-#include "engine/app/metrics_endpoint.hpp"
 #include "reporters/figures.hpp"
 #include "reporters/prometheus_metrics.hpp"
 
-#include <prometheus/metric_family.h>
-
 namespace ringstorm::app {
 
-namespace net = boost::asio;
 using namespace std::chrono_literals;
 
 namespace {
@@ -79,110 +74,6 @@ bool holds_phones(const scenario::block& steps) {
         return r != nullptr && holds_phones(r->steps);
     });
 }
-
-// One connect to the target before any phone starts: a target that does not accept TCP
-// connections means the run cannot start (exit 3). TLS and upgrade failures do not stop
-// the run: they are what a platform team needs to see in each phone's record.
-std::optional<transport::failure> probe_target(const transport::ws_url& url,
-                                               transport::tls_context* tls,
-                                               const transport::client_options& options) {
-    net::io_context io;
-    transport::client_options probe = options;
-    probe.connect_timeout = std::min<std::chrono::milliseconds>(options.connect_timeout, 5s);
-    transport::ws_client client(io, probe, tls);
-    std::optional<transport::failure> failed;
-    net::co_spawn(
-        io,
-        [&]() -> net::awaitable<void> {
-            auto connected = co_await client.connect(url);
-            if (!connected) {
-                failed = connected.error();
-                co_return;
-            }
-            co_await client.close();
-        },
-        net::detached);
-    io.run();
-    if (failed && (failed->stage == transport::stage::resolve ||
-                   failed->stage == transport::stage::tcp_connect)) {
-        return failed;
-    }
-    return std::nullopt;
-}
-
-// Runs `fn(worker)` on every worker's own thread and waits (bounded) for all answers:
-// live figures are read by posting, never by touching a worker's state from here.
-template <class Fn>
-void on_every_worker(transport::worker_pool& pool, const std::vector<std::unique_ptr<worker>>& workers,
-                     Fn fn) {
-    struct gather {
-        std::mutex m;
-        std::condition_variable cv;
-        std::size_t answered = 0;
-    };
-    auto g = std::make_shared<gather>();
-    for (std::size_t i = 0; i < workers.size(); ++i) {
-        worker* w = workers[i].get();
-        pool.post(i, [g, w, fn] {
-            fn(*w);
-            std::lock_guard lock(g->m);
-            ++g->answered;
-            g->cv.notify_all();
-        });
-    }
-    std::unique_lock lock(g->m);
-    g->cv.wait_for(lock, 1s, [&] { return g->answered == workers.size(); });
-}
-
-worker_progress gather_progress(transport::worker_pool& pool,
-                                const std::vector<std::unique_ptr<worker>>& workers) {
-    auto total = std::make_shared<std::pair<std::mutex, worker_progress>>();
-    on_every_worker(pool, workers, [total](worker& w) {
-        worker_progress p = w.progress();
-        std::lock_guard lock(total->first);
-        worker_progress& t = total->second;
-        t.planned += p.planned;
-        t.started += p.started;
-        t.live += p.live;
-        t.registered += p.registered;
-        t.failed += p.failed;
-        t.registrations_ok += p.registrations_ok;
-        t.registrations_failed += p.registrations_failed;
-        t.violations += p.violations;
-    });
-    std::lock_guard lock(total->first);
-    return total->second;
-}
-
-// What /metrics serves: live snapshots while the workers run, the final figures after.
-struct live_metrics {
-    std::mutex mutex;
-    transport::worker_pool* pool = nullptr;  // null once the workers have stopped
-    const std::vector<std::unique_ptr<worker>>* workers = nullptr;
-    std::string scenario;
-    core::stats final_stats;
-
-    std::vector<prometheus::MetricFamily> collect() {
-        std::lock_guard lock(mutex);
-        if (pool == nullptr) {
-            return reporters::metric_families(final_stats, scenario, 0);
-        }
-        struct merged {
-            std::mutex m;
-            core::stats stats;
-            std::uint64_t live = 0;
-        };
-        auto all = std::make_shared<merged>();
-        on_every_worker(*pool, *workers, [all](worker& w) {
-            std::uint64_t live = w.progress().live;
-            std::lock_guard lock(all->m);
-            all->stats.merge(w.stats());
-            all->live += live;
-        });
-        std::lock_guard merged_lock(all->m);
-        return reporters::metric_families(all->stats, scenario, all->live);
-    }
-};
 
 struct run_setup {
     std::shared_ptr<const scenario::scenario> scenario;
@@ -232,193 +123,75 @@ std::optional<run_setup> prepare(const run_options& o) {
     return s;
 }
 
-}  // namespace
-
-int run_command(const run_options& o) {
-    install_stop_signals();
-    console out(stdout, o.quiet);
-    std::optional<run_setup> setup = prepare(o);
-    if (!setup) {
-        return exit_usage;
-    }
-    const scenario::scenario& sc = *setup->scenario;
-    bool embedded = !sc.target.url.has_value();
-
-    // File descriptors: one per tab, and one more per tab for the embedded target's side.
+// File descriptors: one per tab, and one more per tab for the embedded target's side.
+// False (after saying why) when the run must not start.
+bool descriptors_suffice(const run_setup& setup, console& out) {
+    const scenario::scenario& sc = *setup.scenario;
     auto limits = transport::raise_fd_limit();
-    if (limits) {
-        transport::fd_need need{.connections = setup->phones.count * sc.accounts.tabs,
-                                .embedded_target = embedded,
-                                .per_phone = sc.accounts.tabs};
-        auto fits = transport::check_fd_budget(need, *limits);
-        if (!fits) {
-            // A script that holds its phones (a loop until the run's end) keeps every
-            // connection open at once: refuse. Short-lived phones may fit: warn, and a
-            // phone that meets the limit records its connect failure.
-            if (holds_phones(sc.phone)) {
-                std::fprintf(stderr, "ringstorm: %s\n", fits.error().c_str());
-                return exit_usage;
-            }
-            out.message("warning: if every phone were connected at once: " + fits.error());
-        }
+    if (!limits) {
+        return true;  // unknown limits: a phone that meets one records its connect failure
     }
-
-    reporters::run_report report;
-    report.scenario = sc.name;
-    report.description = sc.description;
-    report.contract = std::string(scenario::to_string(sc.contract));
-    report.started_at = core::wall_clock::now();
-    report.totals.phones_planned = setup->phones.count;  // also when the run cannot start
-
-    // The target: the scenario's, or the embedded one on loopback.
-    std::unique_ptr<target::embedded_target> target;
-    transport::ws_url url;
-    std::string sipdomain = sc.target.sipdomain;
-    transport::client_tls_options tls_options{.insecure = sc.target.insecure, .ca_file = sc.target.ca, .ca_pem = {}};
-    auto fail_to_start = [&](const std::string& why) {
-        std::fprintf(stderr, "ringstorm: %s\n", why.c_str());
-        report.aborted = true;
-        report.abort_reason = why;
-        std::vector<failed_tab> none;
-        write_reports(report, none, o);
-        out.summary(report, "");
-        return exit_not_started;
-    };
-    if (embedded) {
-        target::target_options t;
-        t.listen = "wss://127.0.0.1:0/ws";
-        t.accounts = sc.accounts.source;
-        t.domain = sipdomain.empty() ? "127.0.0.1" : sipdomain;
-        auto started = target::embedded_target::start(t);
-        if (!started) {
-            return fail_to_start("embedded target: " + started.error());
-        }
-        target = std::move(*started);
-        url = target->url();
-        sipdomain = target->domain();
-        tls_options.ca_pem = target->generated_cert_pem();
-        out.message("embedded target listening on " + transport::to_string(url));
-    } else {
-        auto parsed = transport::parse_ws_url(sc.target.url->text);
-        if (!parsed) {
-            std::fprintf(stderr, "target: %s\n", parsed.error().reason);
-            return exit_usage;
-        }
-        url = *parsed;
-        if (sipdomain.empty()) {
-            sipdomain = url.host;
-        }
+    transport::fd_need need{.connections = setup.phones.count * sc.accounts.tabs,
+                            .embedded_target = !sc.target.url.has_value(),
+                            .per_phone = sc.accounts.tabs};
+    auto fits = transport::check_fd_budget(need, *limits);
+    if (fits) {
+        return true;
     }
-    report.target = transport::to_string(url);
-
-    std::optional<transport::tls_context> tls;
-    if (url.secure) {
-        auto made = transport::tls_context::client(tls_options);
-        if (!made) {
-            std::fprintf(stderr, "ringstorm: TLS: %s\n", made.error().c_str());
-            return exit_usage;
-        }
-        tls.emplace(std::move(*made));
+    // A script that holds its phones (a loop until the run's end) keeps every connection
+    // open at once: refuse. Short-lived phones may fit: warn, and a phone that meets the
+    // limit records its connect failure.
+    if (holds_phones(sc.phone)) {
+        std::fprintf(stderr, "ringstorm: %s\n", fits.error().c_str());
+        return false;
     }
-    transport::client_options client;
-    client.user_agent = "ringstorm";
-    if (auto unreachable = probe_target(url, tls ? &*tls : nullptr, client)) {
-        return fail_to_start("target unreachable: " + unreachable->message());
-    }
+    out.message("warning: if every phone were connected at once: " + fits.error());
+    return true;
+}
 
-    std::unique_ptr<events_log> events;
-    if (!o.events_file.empty()) {
-        auto opened = events_log::open(o.events_file);
-        if (!opened) {
-            std::fprintf(stderr, "ringstorm: %s\n", opened.error().c_str());
-            return exit_usage;
-        }
-        events = std::move(*opened);
-    }
-
-    run_plan plan{.scenario = setup->scenario,
-                  .schedule = *setup->schedule,
-                  .clock = core::run_clock{},
-                  .url = url,
-                  .sipdomain = sipdomain,
-                  .tls = tls ? &*tls : nullptr,
-                  .client = client,
-                  .source_ips = setup->source_ips,
-                  .events = events.get(),
-                  .seed = setup->seed};
-    report.started_at = plan.clock.wall_start();
-
-    transport::worker_pool pool(setup->threads);
-    std::vector<std::unique_ptr<worker>> workers;
-    for (std::size_t i = 0; i < pool.size(); ++i) {
-        workers.push_back(std::make_unique<worker>(
-            pool.context(i), plan, core::worker_phones(setup->phones, i, pool.size()), i));
-    }
-    out.message("running " + sc.name + ": " + std::to_string(setup->phones.count) + " phones on " +
-                std::to_string(pool.size()) + " threads against " + report.target +
-                " (Ctrl-C: orderly stop; twice: abort)");
-
-    live_metrics metrics;
-    metrics.scenario = sc.name;
-    std::unique_ptr<metrics_endpoint> endpoint;
-    if (!o.prometheus.empty()) {
-        metrics.pool = &pool;
-        metrics.workers = &workers;
-        auto started = metrics_endpoint::start(o.prometheus, [&metrics] { return metrics.collect(); });
-        if (!started) {
-            return fail_to_start(started.error());
-        }
-        endpoint = std::move(*started);
-        out.message("metrics on http://" + o.prometheus + "/metrics");
-    }
-
+// Runs the workers until every phone has ended, showing progress each second. The first
+// Ctrl-C ends the run (phones wind down); the second aborts. True when aborted.
+bool supervise(transport::worker_pool& pool, const std::vector<std::unique_ptr<worker>>& workers,
+               const run_plan& plan, console& out) {
     std::mutex done_mutex;
     std::condition_variable done_cv;
     std::size_t done_count = 0;
+    auto all_done = [&] { return done_count == workers.size(); };
+    auto on_every = [&](auto fn) {
+        for (std::size_t i = 0; i < workers.size(); ++i) {
+            worker* w = workers[i].get();
+            pool.post(i, [w, fn] { fn(*w); });
+        }
+    };
     pool.start();
-    for (std::size_t i = 0; i < workers.size(); ++i) {
-        worker* w = workers[i].get();
-        pool.post(i, [&, w] {
-            w->start([&] {
-                std::lock_guard lock(done_mutex);
-                ++done_count;
-                done_cv.notify_all();
-            });
+    on_every([&](worker& w) {
+        w.start([&] {
+            std::lock_guard lock(done_mutex);
+            ++done_count;
+            done_cv.notify_all();
         });
-    }
-
+    });
     int signals_seen = 0;
     bool ending = false;
     auto next_tick = core::clock::now() + 1s;
     for (;;) {
         {
             std::unique_lock lock(done_mutex);
-            done_cv.wait_for(lock, 100ms, [&] { return done_count == workers.size(); });
-            if (done_count == workers.size()) {
-                break;
+            if (done_cv.wait_for(lock, 100ms, all_done)) {
+                return false;
             }
         }
-        int s = stop_signals();
-        if (s > signals_seen) {
+        if (int s = stop_signals(); s > signals_seen) {
             signals_seen = s;
-            if (s == 1) {
-                out.message("stopping: phones wind down (Ctrl-C again to abort)");
-                ending = true;
-                for (std::size_t i = 0; i < workers.size(); ++i) {
-                    worker* w = workers[i].get();
-                    pool.post(i, [w] { w->end_run(); });
-                }
-            } else {
-                report.aborted = true;
-                report.abort_reason = "interrupted twice";
-                for (std::size_t i = 0; i < workers.size(); ++i) {
-                    worker* w = workers[i].get();
-                    pool.post(i, [w] { w->abort(); });
-                }
+            if (s >= 2) {
+                on_every([](worker& w) { w.abort(); });
                 std::unique_lock lock(done_mutex);
-                done_cv.wait_for(lock, 2s, [&] { return done_count == workers.size(); });
-                break;
+                done_cv.wait_for(lock, 2s, all_done);
+                return true;
             }
+            out.message("stopping: phones wind down (Ctrl-C again to abort)");
+            ending = true;
+            on_every([](worker& w) { w.end_run(); });
         }
         if (core::clock::now() >= next_tick) {
             next_tick += 1s;
@@ -427,35 +200,11 @@ int run_command(const run_options& o) {
             out.progress(plan.clock.seconds_now(), gather_progress(pool, workers), ending || past_end);
         }
     }
-    {
-        std::lock_guard lock(metrics.mutex);  // a scrape in progress finishes first
-        metrics.pool = nullptr;
-        metrics.workers = nullptr;
-    }
-    pool.stop();
-    pool.join();
-    report.duration_seconds = plan.clock.seconds_now();
+}
 
-    std::vector<failed_tab> failures;
-    report.totals.phones_planned = 0;  // the workers' own counts follow
-    for (auto& w : workers) {
-        report.totals.merge(w->stats());
-        for (failed_tab& f : w->failures()) {
-            failures.push_back(std::move(f));
-        }
-    }
-    workers.clear();
-    if (target) {
-        target->stop();
-    }
-    if (events) {
-        events->flush();
-    }
-
-    {
-        std::lock_guard lock(metrics.mutex);
-        metrics.final_stats = report.totals;
-    }
+// The verdict (thresholds and contract), the reports, the summary; the exit code.
+int conclude(reporters::run_report& report, std::vector<failed_tab>& failures,
+             const scenario::scenario& sc, const run_options& o, console& out) {
     if (!o.pushgateway.empty()) {
         auto pushed = push_metrics(o.pushgateway, sc.name,
                                    reporters::metric_families(report.totals, sc.name, 0));
@@ -483,6 +232,119 @@ int run_command(const run_options& o) {
         return exit_not_started;
     }
     return report.passed ? exit_pass : exit_fail;
+}
+
+}  // namespace
+
+int run_command(const run_options& o) {
+    install_stop_signals();
+    console out(stdout, o.quiet);
+    std::optional<run_setup> setup = prepare(o);
+    if (!setup || !descriptors_suffice(*setup, out)) {
+        return exit_usage;
+    }
+    const scenario::scenario& sc = *setup->scenario;
+
+    reporters::run_report report;
+    report.scenario = sc.name;
+    report.description = sc.description;
+    report.contract = std::string(scenario::to_string(sc.contract));
+    report.started_at = core::wall_clock::now();
+    report.totals.phones_planned = setup->phones.count;  // also when the run cannot start
+    auto fail_to_start = [&](const std::string& why) {
+        std::fprintf(stderr, "ringstorm: %s\n", why.c_str());
+        report.aborted = true;
+        report.abort_reason = why;
+        std::vector<failed_tab> none;
+        write_reports(report, none, o);
+        out.summary(report, "");
+        return exit_not_started;
+    };
+
+    transport::client_options client;
+    client.user_agent = "ringstorm";
+    auto target = open_target(sc, client);
+    if (!target) {
+        if (target.error().usage) {
+            std::fprintf(stderr, "ringstorm: %s\n", target.error().message.c_str());
+            return exit_usage;
+        }
+        return fail_to_start(target.error().message);
+    }
+    report.target = transport::to_string(target->url);
+    if (target->embedded) {
+        out.message("embedded target listening on " + report.target);
+    }
+
+    std::unique_ptr<events_log> events;
+    if (!o.events_file.empty()) {
+        auto opened = events_log::open(o.events_file);
+        if (!opened) {
+            std::fprintf(stderr, "ringstorm: %s\n", opened.error().c_str());
+            return exit_usage;
+        }
+        events = std::move(*opened);
+    }
+
+    run_plan plan{.scenario = setup->scenario,
+                  .schedule = *setup->schedule,
+                  .clock = core::run_clock{},
+                  .url = target->url,
+                  .sipdomain = target->sipdomain,
+                  .tls = target->tls_context(),
+                  .client = client,
+                  .source_ips = setup->source_ips,
+                  .events = events.get(),
+                  .seed = setup->seed};
+    report.started_at = plan.clock.wall_start();
+
+    transport::worker_pool pool(setup->threads);
+    std::vector<std::unique_ptr<worker>> workers;
+    for (std::size_t i = 0; i < pool.size(); ++i) {
+        workers.push_back(std::make_unique<worker>(
+            pool.context(i), plan, core::worker_phones(setup->phones, i, pool.size()), i));
+    }
+    live_metrics metrics(sc.name);
+    std::unique_ptr<metrics_endpoint> endpoint;
+    if (!o.prometheus.empty()) {
+        metrics.attach(pool, workers);
+        auto started = metrics_endpoint::start(o.prometheus, [&metrics] { return metrics.collect(); });
+        if (!started) {
+            return fail_to_start(started.error());
+        }
+        endpoint = std::move(*started);
+        out.message("metrics on http://" + o.prometheus + "/metrics");
+    }
+    out.message("running " + sc.name + ": " + std::to_string(setup->phones.count) + " phones on " +
+                std::to_string(pool.size()) + " threads against " + report.target +
+                " (Ctrl-C: orderly stop; twice: abort)");
+
+    if (supervise(pool, workers, plan, out)) {
+        report.aborted = true;
+        report.abort_reason = "interrupted twice";
+    }
+    metrics.detach();
+    pool.stop();
+    pool.join();
+    report.duration_seconds = plan.clock.seconds_now();
+
+    std::vector<failed_tab> failures;
+    report.totals.phones_planned = 0;  // the workers' own counts follow
+    for (auto& w : workers) {
+        report.totals.merge(w->stats());
+        for (failed_tab& f : w->failures()) {
+            failures.push_back(std::move(f));
+        }
+    }
+    workers.clear();
+    if (target->embedded) {
+        target->embedded->stop();
+    }
+    if (events) {
+        events->flush();
+    }
+    metrics.set_final(report.totals);
+    return conclude(report, failures, sc, o, out);
 }
 
 }  // namespace ringstorm::app

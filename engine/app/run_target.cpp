@@ -1,0 +1,92 @@
+#include "engine/app/run_target.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
+namespace ringstorm::app {
+
+namespace net = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+// One connect to the target before any phone starts: a target that does not accept TCP
+// connections means the run cannot start (exit 3). TLS and upgrade failures do not stop
+// the run: they are what a platform team needs to see in each phone's record.
+std::optional<transport::failure> probe_target(const transport::ws_url& url,
+                                               transport::tls_context* tls,
+                                               const transport::client_options& options) {
+    net::io_context io;
+    transport::client_options probe = options;
+    probe.connect_timeout = std::min<std::chrono::milliseconds>(options.connect_timeout, 5s);
+    transport::ws_client client(io, probe, tls);
+    std::optional<transport::failure> failed;
+    net::co_spawn(
+        io,
+        [&]() -> net::awaitable<void> {
+            auto connected = co_await client.connect(url);
+            if (!connected) {
+                failed = connected.error();
+                co_return;
+            }
+            co_await client.close();
+        },
+        net::detached);
+    io.run();
+    if (failed && (failed->stage == transport::stage::resolve ||
+                   failed->stage == transport::stage::tcp_connect)) {
+        return failed;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+core::result<run_target, target_error> open_target(const scenario::scenario& s,
+                                                   const transport::client_options& client) {
+    using error = core::unexpected<target_error>;
+    run_target t;
+    t.sipdomain = s.target.sipdomain;
+    transport::client_tls_options tls_options{
+        .insecure = s.target.insecure, .ca_file = s.target.ca, .ca_pem = {}};
+    if (!s.target.url) {
+        target::target_options o;
+        o.listen = "wss://127.0.0.1:0/ws";
+        o.accounts = s.accounts.source;
+        o.domain = t.sipdomain.empty() ? "127.0.0.1" : t.sipdomain;
+        auto started = target::embedded_target::start(o);
+        if (!started) {
+            return error(target_error{false, "embedded target: " + started.error()});
+        }
+        t.embedded = std::move(*started);
+        t.url = t.embedded->url();
+        t.sipdomain = t.embedded->domain();
+        tls_options.ca_pem = t.embedded->generated_cert_pem();  // trust only what it made
+    } else {
+        auto parsed = transport::parse_ws_url(s.target.url->text);
+        if (!parsed) {
+            return error(target_error{true, std::string("target: ") + parsed.error().reason});
+        }
+        t.url = *parsed;
+        if (t.sipdomain.empty()) {
+            t.sipdomain = t.url.host;
+        }
+    }
+    if (t.url.secure) {
+        auto made = transport::tls_context::client(tls_options);
+        if (!made) {
+            return error(target_error{true, "TLS: " + made.error()});
+        }
+        t.tls.emplace(std::move(*made));
+    }
+    if (auto unreachable = probe_target(t.url, t.tls_context(), client)) {
+        return error(target_error{false, "target unreachable: " + unreachable->message()});
+    }
+    return t;
+}
+
+}  // namespace ringstorm::app
