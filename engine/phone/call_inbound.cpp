@@ -1,0 +1,298 @@
+// The wire side of a call: requests the target sends in (or for) the call, and the
+// responses to our re-INVITE, BYE and INFO.
+
+#include <utility>
+
+#include "engine/phone/call.hpp"
+#include "engine/sip/headers.hpp"
+#include "engine/sip/response.hpp"
+
+namespace ringstorm::phone {
+
+namespace {
+
+call_action error_action(std::string_view kind) {
+    return {call_action_type::protocol_error, kind};
+}
+
+bool same_transaction(const sip::message& a, const sip::message& b) {
+    auto ka = sip::server_key_of(a);
+    auto kb = sip::server_key_of(b);
+    return ka && kb && ka->branch == kb->branch && ka->sent_by == kb->sent_by;
+}
+
+}  // namespace
+
+call_actions call::on_message(const sip::message& m, core::time_point now) {
+    out_t out;
+    count_received(m, out);
+    if (m.is_response()) {
+        on_response(m, now, out);
+    } else {
+        on_request(m, now, out);
+    }
+    return out;
+}
+
+void call::on_request(const sip::message& m, core::time_point now, out_t& out) {
+    const bool ack = m.method() == sip::method::ack;
+    // A response copies Via and CSeq (RFC 3261 §8.2.6.2) and travels by Via (§18.2.2):
+    // without them no well-formed answer exists, so the request is dropped, as SIP.js
+    // drops what its parser refuses.
+    auto cseq = sip::cseq_of(m);
+    if (!sip::top_via(m) || !cseq) {
+        out.push_back(error_action("malformed_request"));
+        return;
+    }
+    // RFC 3261 §8.1.1.5, §8.1.1.3: the CSeq method names the request; a dialog needs tags.
+    const bool cseq_mismatch =
+        cseq->method_text != m.method_text() && !ack && m.method() != sip::method::cancel;
+    if (cseq_mismatch || sip::from_tag(m).empty() || sip::call_id(m).empty()) {
+        out.push_back(error_action("malformed_request"));
+        // The 2.0.5 SDK answers a CSeq method mismatch as if nothing were wrong.
+        const bool lenient = sdk_2_0_5() && !sip::from_tag(m).empty() && !sip::call_id(m).empty();
+        if (!lenient) {
+            if (!ack) {
+                send(sip::make_response(m, 400, "Bad Request"), out);
+            }
+            return;
+        }
+    }
+    if (sip::call_id(m) != record_.call_id) {
+        out.push_back(error_action("wrong_call"));
+        if (!ack) {
+            send(sip::make_response(m, 481), out);
+        }
+        return;
+    }
+    if (ack) {
+        on_ack(m, now, out);
+        return;
+    }
+    if (m.method() == sip::method::cancel) {
+        on_cancel(m, now, out);
+        return;
+    }
+    if (m.method() == sip::method::invite && sip::to_tag(m).empty()) {
+        if (same_transaction(m, invite_)) {
+            for (const auto& a : invite_tx_.on_request(m, now)) {
+                if (a.kind == sip::action_kind::send) {
+                    send(a.msg, out);  // the last provisional or final response again
+                }
+            }
+        } else {
+            // RFC 3261 §8.2.2.2: a merged request (same Call-ID, another transaction).
+            out.push_back(error_action("merged_request"));
+            send(sip::make_response(m, 482), out);
+        }
+        return;
+    }
+    // Everything else is within the dialog (RFC 3261 §12.2.2).
+    const bool in_dialog =
+        dialog_ && dialog_->state() != sip::dialog_state::terminated && sip::to_tag(m) == to_tag_;
+    if (!in_dialog) {
+        // A BYE crossing our own BYE is answered 200 (the dialog was just ended here).
+        if (m.method() == sip::method::bye && dialog_ && sip::to_tag(m) == to_tag_) {
+            send(make_local_response(m, 200), out);
+            return;
+        }
+        out.push_back(error_action("no_dialog"));
+        send(make_local_response(m, 481), out);
+        return;
+    }
+    switch (dialog_->on_request(m)) {
+        case sip::request_verdict::accept:
+            break;
+        case sip::request_verdict::reject_out_of_order:
+            out.push_back(error_action("cseq_out_of_order"));
+            send(make_local_response(m, 500), out);
+            return;
+        case sip::request_verdict::reject_bad_cseq:
+            out.push_back(error_action("malformed_request"));
+            send(make_local_response(m, 400), out);
+            return;
+    }
+    switch (m.method()) {
+        case sip::method::bye:
+            on_bye(m, now, out);
+            return;
+        case sip::method::invite:
+            on_remote_reinvite(m, now, out);
+            return;
+        case sip::method::info:
+        case sip::method::options:
+        case sip::method::notify:
+            send(make_local_response(m, 200), out);
+            return;
+        default:
+            send(make_local_response(m, 501), out);
+            return;
+    }
+}
+
+void call::on_ack(const sip::message& m, core::time_point now, out_t& out) {
+    const bool ours =
+        answer_2xx_ && sip::cseq_of(m)->number == answer_2xx_cseq_ && sip::to_tag(m) == to_tag_;
+    if (!ours) {
+        // The ACK of a non-2xx final response (RFC 3261 §17.2.1), or a late duplicate.
+        (void)invite_tx_.on_request(m, now);
+        return;
+    }
+    (void)answer_2xx_->on_ack(now);
+    answer_2xx_.reset();
+    if (record_.state == call_state::answering || bye_after_ack_) {
+        call_action l{call_action_type::latency};
+        l.step = core::step::answer_to_ack;
+        l.latency = now - answered_at_;
+        out.push_back(l);
+    }
+    if (bye_after_ack_) {
+        bye_after_ack_ = false;
+        send_bye(now, out);
+        return;
+    }
+    if (record_.state == call_state::answering) {
+        record_.state = call_state::connected;
+        if (!sdk_2_0_5()) {
+            call_action l{call_action_type::latency};
+            l.step = core::step::answer_to_connected;
+            l.latency = now - answered_at_;
+            out.push_back(l);
+            emit("connected", now, out);
+        }
+    }
+}
+
+void call::on_cancel(const sip::message& m, core::time_point now, out_t& out) {
+    if (!same_transaction(m, invite_)) {
+        send(make_local_response(m, 481), out);  // RFC 3261 §9.2: no matching transaction
+        return;
+    }
+    // RFC 3261 §9.2: the CANCEL is answered 200 whatever the INVITE's state; only a
+    // pending INVITE is then answered 487.
+    send(make_local_response(m, 200), out);
+    if (record_.state != call_state::ringing) {
+        return;
+    }
+    respond_invite(make_local_response(invite_, 487), now, out);
+    end(call_end::remote_cancel, now);
+    emit(sdk_2_0_5() ? "callEnded" : "terminated", now, out);
+}
+
+void call::on_bye(const sip::message& m, core::time_point now, out_t& out) {
+    send(make_local_response(m, 200), out);
+    answer_2xx_.reset();  // a BYE before the ACK ends the 2xx retransmissions too
+    bye_after_ack_ = false;
+    if (record_.state == call_state::ended) {
+        return;
+    }
+    end(call_end::remote_bye, now);
+    emit(sdk_2_0_5() ? "callEnded" : "terminated", now, out);
+}
+
+void call::on_remote_reinvite(const sip::message& m, core::time_point now, out_t& out) {
+    if (reinvite_pending()) {
+        send(make_local_response(m, 491), out);  // RFC 3261 §14.2: glare
+        return;
+    }
+    if (answer_2xx_) {
+        // RFC 3261 §14.2: an earlier INVITE's 2xx still waits for its ACK.
+        auto busy = make_local_response(m, 500);
+        busy.add("Retry-After", "1");
+        send(busy, out);
+        return;
+    }
+    sip::message ok;
+    if (m.body().empty()) {
+        // RFC 3261 §14.2: an offerless re-INVITE gets our offer in the 2xx; the answer
+        // comes in the ACK.
+        ok = make_local_response(m, 200);
+        ok.set_body("application/sdp", offer_sdp(local_direction_));
+    } else {
+        // RFC 3264 §6.1 / RFC 6337 §5: answer with what we still want; holding stays held.
+        const auto wish = record_.held ? sdp::direction::sendonly : sdp::direction::sendrecv;
+        auto body = answer_sdp(m.body(), wish);
+        if (!body) {
+            out.push_back(error_action("sdp_offer"));
+            send(make_local_response(m, 488), out);
+            return;
+        }
+        ok = make_local_response(m, 200);
+        ok.set_body("application/sdp", *body);
+    }
+    answer_2xx_.emplace(std::move(ok), config_.timers);
+    answer_2xx_cseq_ = sip::cseq_of(m)->number;
+    for (const auto& a : answer_2xx_->start(now)) {
+        if (a.kind == sip::action_kind::send) {
+            send(a.msg, out);
+        }
+    }
+}
+
+void call::on_response(const sip::message& m, core::time_point now, out_t& out) {
+    auto key = sip::client_key_of(m);
+    if (!key) {
+        out.push_back(error_action("malformed_response"));
+        return;
+    }
+    if (reinvite_ && sip::client_key_of(reinvite_->request()) == key) {
+        for (const auto& a : reinvite_->on_response(m, now)) {
+            if (a.kind == sip::action_kind::send) {
+                send(a.msg, out);  // the transaction's ACK of a non-2xx
+            } else if (a.kind == sip::action_kind::deliver && a.msg.status() >= 200) {
+                on_reinvite_final(a.msg, now, out);
+            }
+        }
+        if (reinvite_ && reinvite_->state() == sip::client_invite_state::terminated) {
+            reinvite_.reset();
+        }
+        return;
+    }
+    for (auto& r : requests_) {
+        if (sip::client_key_of(r.tx.request()) != key) {
+            continue;
+        }
+        for (const auto& a : r.tx.on_response(m, now)) {
+            if (a.kind != sip::action_kind::deliver || a.msg.status() < 200) {
+                continue;
+            }
+            if (r.tx.request().method() == sip::method::bye) {
+                call_action l{call_action_type::latency};
+                l.step = core::step::bye;
+                l.latency = now - r.sent;
+                out.push_back(l);
+            } else if (dialog_) {
+                dialog_->on_response(r.tx.request(), a.msg);
+            }
+        }
+        std::erase_if(requests_, [](const pending_request& p) {
+            return p.tx.state() == sip::client_non_invite_state::terminated;
+        });
+        return;
+    }
+    out.push_back(error_action("stray_response"));
+}
+
+void call::on_reinvite_final(const sip::message& m, core::time_point now, out_t& out) {
+    const auto& request = reinvite_->request();
+    const bool first = reinvite_sent_ != core::time_point{};
+    dialog_->on_response(request, m);
+    if (m.status() >= 300) {
+        reinvite_sent_ = {};
+        return;  // the offer is withdrawn; the transaction sent the ACK
+    }
+    // RFC 3261 §13.2.2.4: every 2xx (retransmissions too) is acknowledged by the core.
+    send(dialog_->make_ack(request, sip::make_branch(rng_())), out);
+    if (!first) {
+        return;
+    }
+    take_answer(m.body(), out);
+    call_action l{call_action_type::latency};
+    l.step = reinvite_intent_ == sdp::hold_intent::hold ? core::step::hold : core::step::unhold;
+    l.latency = now - reinvite_sent_;
+    out.push_back(l);
+    reinvite_sent_ = {};
+    record_.held = reinvite_intent_ == sdp::hold_intent::hold;
+}
+
+}  // namespace ringstorm::phone
