@@ -30,7 +30,7 @@ fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 free_port() {  # a port nothing listens on (ss from iproute2)
   local p
   while :; do
-    p=$((20000 + RANDOM % 30000))
+    p=$((20000 + RANDOM % 12000))  # below the ephemeral range (32768+)
     ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return; }
   done
 }

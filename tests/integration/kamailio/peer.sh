@@ -18,12 +18,13 @@ KAMAILIO_SHM_MB="${KAMAILIO_SHM_MB:-256}"
 KAMAILIO_PASSWORD="${KAMAILIO_PASSWORD:-secret}"
 KAMAILIO_PID=""
 
-# A port in 20000-59999 nothing listens on (TCP or UDP). Another process may take it before
+# A port in 20000-31999 nothing listens on (TCP or UDP). Another process may take it before
 # Kamailio binds it; kamailio_start then retries with new ports.
 kamailio_free_port() {
   local port _
   for _ in $(seq 1 100); do
-    port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+    # Below the kernel's ephemeral range (32768+), where outgoing sockets could hold it.
+    port=$((20000 + (RANDOM * 32768 + RANDOM) % 12000))
     if [ -z "$(ss -Hltnu "sport = :$port" 2>/dev/null)" ]; then
       echo "$port"
       return 0
@@ -100,6 +101,14 @@ kamailio_start() {
       fi
       sleep 0.1
     done
+    # A port taken between the pick and the bind: Kamailio logs it and exits, but another
+    # listener on that port can make it look open meanwhile. Start over on other ports.
+    if grep -q 'Address already in use' "$run_dir/kamailio.log" && kamailio_alive "$KAMAILIO_PID"; then
+      kamailio_stop "$KAMAILIO_PID"
+      KAMAILIO_PID=""
+      echo "kamailio_start: a port was taken (attempt $attempt); trying others" >&2
+      continue
+    fi
     if ! kamailio_alive "$KAMAILIO_PID"; then
       wait "$KAMAILIO_PID" 2>/dev/null
       KAMAILIO_PID=""
