@@ -19,19 +19,6 @@ double ratio(std::uint64_t part, std::uint64_t whole) {
     return whole == 0 ? no_data : static_cast<double>(part) / static_cast<double>(whole);
 }
 
-std::uint64_t registrations_total(const core::stats& s) {
-    std::uint64_t total = 0;
-    for (std::uint64_t n : s.registrations) {
-        total += n;
-    }
-    return total;
-}
-
-// Every attempt that did not end in ok (auth_failed, rejected, timeout, transport_error).
-std::uint64_t registrations_failed(const core::stats& s) {
-    return registrations_total(s) - s.registration_count(core::registration_result::ok);
-}
-
 struct counter_figure {
     std::string_view name;
     double (*value)(const core::stats&);
@@ -50,11 +37,11 @@ constexpr std::array<counter_figure, 25> counters{{
     {"phones.failed", [](const core::stats& s) { return as_double(s.phones_failed); }},
     {"phones.failed_ratio",
      [](const core::stats& s) { return ratio(s.phones_failed, s.phones_planned); }},
-    {"registrations.total", [](const core::stats& s) { return as_double(registrations_total(s)); }},
+    {"registrations.total", [](const core::stats& s) { return as_double(s.registrations_total()); }},
     {"registrations.failed",
-     [](const core::stats& s) { return as_double(registrations_failed(s)); }},
+     [](const core::stats& s) { return as_double(s.registrations_failed()); }},
     {"registrations.failed_ratio",
-     [](const core::stats& s) { return ratio(registrations_failed(s), registrations_total(s)); }},
+     [](const core::stats& s) { return ratio(s.registrations_failed(), s.registrations_total()); }},
     {"calls.offered", [](const core::stats& s) { return as_double(s.calls_offered); }},
     {"calls.answered", [](const core::stats& s) { return as_double(s.calls_answered); }},
     {"calls.completed", [](const core::stats& s) { return as_double(s.calls_completed); }},

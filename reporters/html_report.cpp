@@ -6,6 +6,7 @@
 
 #include "engine/core/histogram.hpp"
 #include "engine/core/step.hpp"
+#include "reporters/xml_escape.hpp"
 
 namespace ringstorm::reporters {
 
@@ -74,7 +75,7 @@ void latency_section(std::string& out, const core::stats& s) {
 
 void contract_section(std::string& out, const run_report& r) {
     const core::stats& s = r.totals;
-    out += "<h2>Contract (" + html_escape(r.contract) + ")</h2>\n<p>" + count(s.contract_checked) +
+    out += "<h2>Contract (" + xml_escape(r.contract) + ")</h2>\n<p>" + count(s.contract_checked) +
            " checked, " + count(s.contract_passed) + " passed, <span class=" +
            (s.contract_violations.total() == 0 ? "ok" : "bad") + ">" +
            count(s.contract_violations.total()) + " violations</span></p>\n";
@@ -82,7 +83,7 @@ void contract_section(std::string& out, const run_report& r) {
         out += "<table>\n";
         row(out, {"rule", "violations"}, true);
         for (const auto& [rule, n] : s.contract_violations.entries()) {
-            row(out, {"<code>" + html_escape(rule) + "</code>", count(n)});
+            row(out, {"<code>" + xml_escape(rule) + "</code>", count(n)});
         }
         out += "</table>\n";
     }
@@ -93,13 +94,13 @@ void contract_section(std::string& out, const run_report& r) {
             auto join = [](const std::vector<std::string>& v) {
                 std::string j;
                 for (const std::string& e : v) {
-                    j += (j.empty() ? "" : " → ") + html_escape(e);
+                    j += (j.empty() ? "" : " → ") + xml_escape(e);
                 }
                 return j.empty() ? std::string("(none)") : j;
             };
-            row(out, {html_escape(c.phone), "<code>" + html_escape(c.rule) + "</code>",
-                      join(c.expected), join(c.observed), html_escape(c.detail),
-                      c.ladder.empty() ? "" : "<a href=\"" + html_escape(c.ladder) + "\">ladder</a>"});
+            row(out, {xml_escape(c.phone), "<code>" + xml_escape(c.rule) + "</code>",
+                      join(c.expected), join(c.observed), xml_escape(c.detail),
+                      c.ladder.empty() ? "" : "<a href=\"" + xml_escape(c.ladder) + "\">ladder</a>"});
         }
         out += "</table>\n";
     }
@@ -107,42 +108,26 @@ void contract_section(std::string& out, const run_report& r) {
 
 }  // namespace
 
-std::string html_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
 std::string to_html_report(const run_report& r) {
     const core::stats& s = r.totals;
     std::string verdict = r.aborted ? "ABORTED" : (r.passed ? "PASS" : "FAIL");
     std::string out = "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>ringstorm: " +
-                      html_escape(r.scenario) + " " + verdict + "</title>\n" + std::string(style) +
+                      xml_escape(r.scenario) + " " + verdict + "</title>\n" + std::string(style) +
                       "</head><body>\n";
-    out += "<h1>" + html_escape(r.scenario) + " <span class=\"verdict " +
+    out += "<h1>" + xml_escape(r.scenario) + " <span class=\"verdict " +
            (r.passed && !r.aborted ? "pass" : "fail") + "\">" + verdict + "</span></h1>\n";
-    out += "<p class=meta>" + html_escape(r.description) + "<br>target <code>" +
-           html_escape(r.target) + "</code> · contract <code>" + html_escape(r.contract) +
-           "</code> · started " + html_escape(core::format_rfc3339(r.started_at)) + " · " +
+    out += "<p class=meta>" + xml_escape(r.description) + "<br>target <code>" +
+           xml_escape(r.target) + "</code> · contract <code>" + xml_escape(r.contract) +
+           "</code> · started " + xml_escape(core::format_rfc3339(r.started_at)) + " · " +
            num(r.duration_seconds, "%.1f") + " s</p>\n";
     if (r.aborted) {
-        out += "<p class=bad>The run was aborted: " + html_escape(r.abort_reason) + "</p>\n";
+        out += "<p class=bad>The run was aborted: " + xml_escape(r.abort_reason) + "</p>\n";
     }
     if (!r.thresholds.empty()) {
         out += "<h2>Thresholds</h2>\n<table>\n";
         row(out, {"metric", "condition", "observed", "result"}, true);
         for (const threshold_result& t : r.thresholds) {
-            row(out, {"<code>" + html_escape(t.metric) + "</code>", html_escape(t.condition),
+            row(out, {"<code>" + xml_escape(t.metric) + "</code>", xml_escape(t.condition),
                       num(t.value, "%.6g"),
                       t.passed ? "<span class=ok>pass</span>" : "<span class=bad>FAIL</span>"});
         }
@@ -167,7 +152,7 @@ std::string to_html_report(const run_report& r) {
         out += "<table>\n";
         row(out, {"kind", "count"}, true);
         for (const auto& [kind, n] : s.protocol_errors.entries()) {
-            row(out, {"<code>" + html_escape(kind) + "</code>", count(n)});
+            row(out, {"<code>" + xml_escape(kind) + "</code>", count(n)});
         }
         out += "</table>\n";
     }

@@ -13,7 +13,4 @@ namespace ringstorm::reporters {
 
 std::string to_html_report(const run_report& report);
 
-// `text` with &, <, >, " and ' replaced by entities.
-std::string html_escape(std::string_view text);
-
 }  // namespace ringstorm::reporters

@@ -75,10 +75,6 @@ void console::summary(const reporters::run_report& r, const std::string& files) 
     break_line();
     const core::stats& s = r.totals;
     if (!quiet_) {
-        std::uint64_t reg_failed = 0;
-        for (std::size_t i = 1; i < core::registration_result_count; ++i) {
-            reg_failed += s.registrations[i];
-        }
         std::fprintf(out_, "\n%s (%s) -> %s, %.1f s\n", r.scenario.c_str(), r.contract.c_str(),
                      r.target.c_str(), r.duration_seconds);
         std::fprintf(out_, "phones         planned %llu, registered %llu, failed %llu\n",
@@ -87,7 +83,7 @@ void console::summary(const reporters::run_report& r, const std::string& files) 
                      static_cast<unsigned long long>(s.phones_failed));
         std::fprintf(out_, "registrations  ok %llu, failed %llu",
                      static_cast<unsigned long long>(s.registration_count(core::registration_result::ok)),
-                     static_cast<unsigned long long>(reg_failed));
+                     static_cast<unsigned long long>(s.registrations_failed()));
         for (std::size_t i = 1; i < core::registration_result_count; ++i) {
             if (s.registrations[i] > 0) {
                 std::fprintf(out_, " (%s %llu)",

@@ -150,9 +150,7 @@ worker_progress worker::progress() const {
     p.registered = stats_->phones_registered;
     p.failed = stats_->phones_failed;
     p.registrations_ok = stats_->registration_count(core::registration_result::ok);
-    for (std::size_t r = 1; r < core::registration_result_count; ++r) {
-        p.registrations_failed += stats_->registrations[r];
-    }
+    p.registrations_failed = stats_->registrations_failed();
     p.violations = stats_->contract_violations.total();
     p.done = done_;
     return p;

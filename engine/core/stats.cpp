@@ -95,6 +95,14 @@ void named_counters::merge(const named_counters& other) {
     }
 }
 
+std::uint64_t stats::registrations_total() const noexcept {
+    std::uint64_t total = 0;
+    for (std::uint64_t n : registrations) {
+        total += n;
+    }
+    return total;
+}
+
 void stats::merge(const stats& other) {
     for (std::size_t i = 0; i < step_count; ++i) {
         latency[i].merge(other.latency[i]);

@@ -146,6 +146,11 @@ struct stats {
     std::uint64_t registration_count(registration_result r) const noexcept {
         return registrations[static_cast<std::size_t>(r)];
     }
+    // Every registration attempt, and those whose outcome was not ok.
+    std::uint64_t registrations_total() const noexcept;
+    std::uint64_t registrations_failed() const noexcept {
+        return registrations_total() - registration_count(registration_result::ok);
+    }
 
     // Adds every counter and histogram of other into this snapshot.
     void merge(const stats& other);
