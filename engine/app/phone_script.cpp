@@ -104,6 +104,9 @@ net::awaitable<phone_script::flow> phone_script::run_block(const scenario::block
 
 net::awaitable<phone_script::flow> phone_script::run_step(const scenario::step& step,
                                                           bool top_level) {
+    // One branch per step kind below; a new kind must get its branch before this compiles.
+    static_assert(std::variant_size_v<scenario::step_action> == 6,
+                  "a new scenario step needs its branch in phone_script::run_step");
     const auto& action = step.action;
     if (std::holds_alternative<scenario::register_step>(action)) {
         register_tabs();

@@ -5,7 +5,8 @@
 //
 // Adding a step (the call steps of a later issue: wait_call, answer, hangup, dtmf, ...):
 // add a struct below, add it to `step_action`, and add a row to the step table in
-// step_loader.cpp; std::visit in the interpreter then fails to compile until it is handled.
+// step_loader.cpp; the interpreter (engine/app/phone_script.cpp, run_step) then fails to
+// compile until it is handled.
 
 #include <cstdint>
 #include <optional>
