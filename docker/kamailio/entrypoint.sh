@@ -4,7 +4,8 @@
 # a client given --ca $CERT_DIR/cert.pem verifies wss://<one of those names>:8443/.
 # Environment (defaults): LISTEN (eth0: the container's address; an interface or an IP),
 # WS_PORT (8080), WSS_PORT (8443), UDP_PORT (5060), AUTH_PASSWORD (secret), SHM_MB (512),
-# CERT_DIR (/certs), CERT_NAMES ("kamailio localhost 127.0.0.1").
+# CERT_DIR (/certs), CERT_NAMES ("kamailio localhost 127.0.0.1"), SIP_DOMAIN (kamailio: the
+# phones' AOR domain, whose Request-URIs are looked up in the location table).
 set -euo pipefail
 cert_dir="${CERT_DIR:-/certs}"
 if [ ! -s "$cert_dir/cert.pem" ] || [ ! -s "$cert_dir/key.pem" ]; then
@@ -19,4 +20,5 @@ exec kamailio -f /etc/kamailio/ringstorm.cfg -DD -E -Y /run/kamailio \
   -A "LISTEN_IP=${LISTEN:-eth0}" -A "UDP_PORT=${UDP_PORT:-5060}" \
   -A "WS_PORT=${WS_PORT:-8080}" -A "WSS_PORT=${WSS_PORT:-8443}" \
   -A "TLS_CERT=\"$cert_dir/cert.pem\"" -A "TLS_KEY=\"$cert_dir/key.pem\"" \
-  -A "AUTH_PASSWORD=\"${AUTH_PASSWORD:-secret}\""
+  -A "AUTH_PASSWORD=\"${AUTH_PASSWORD:-secret}\"" \
+  -A "SIP_DOMAIN=\"${SIP_DOMAIN:-kamailio}\""

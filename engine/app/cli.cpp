@@ -93,6 +93,7 @@ int main(int argc, char** argv) {
     serve_cmd->add_option("--write-cert", serve.write_cert, "save the generated certificate (PEM) here");
     serve_cmd->add_option("--prometheus", serve.prometheus, "HOST:PORT: serve the target's /metrics");
     serve_cmd->add_flag("--quiet,-q", serve.quiet, "no periodic counters");
+    add_call_options(*serve_cmd, serve);
 
     std::string validate_file;
     CLI::App* validate_cmd = app.add_subcommand("validate", "check a scenario; print located errors; run nothing");

@@ -5,18 +5,14 @@
 #include <type_traits>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "engine/app/ladder_text.hpp"
 #include "engine/app/worker.hpp"
-#include "engine/contract/checker.hpp"
 
 namespace ringstorm::app {
 
 namespace net = boost::asio;
-using namespace std::chrono_literals;
 
 namespace {
 
@@ -47,11 +43,16 @@ phone_script::phone_script(worker& owner, std::uint64_t number, std::vector<core
     scenario::account account = s.accounts.source.at(number_);
     user_ = account.user_name;
     for (std::uint32_t t = 0; t < s.accounts.tabs; ++t) {
-        auto tab = std::make_unique<phone::tab>(owner_.env(), account, number_, t, owner_.next_seed());
+        auto tab =
+            std::make_unique<phone::tab>(owner_.env(), account, number_, t, owner_.next_seed());
         tab->set_listener(this);
+        // A user with several tabs has several bindings: the target forks its calls.
+        tab->set_forked(s.accounts.tabs > 1);
         tabs_.push_back(std::move(tab));
     }
     marks_.assign(tabs_.size(), 0);
+    call_marks_.assign(tabs_.size(), 0);
+    closed_.assign(tabs_.size(), false);
 }
 
 phone_script::~phone_script() = default;
@@ -66,7 +67,8 @@ net::awaitable<void> phone_script::run() {
         core::time_point start = plan.clock.at(w.start);
         // This window's end bounds the sleep until its start (the previous window's end
         // would cut it at once).
-        stop_at_ = w.stop == core::schedule::unbounded ? core::time_point::max() : plan.clock.at(w.stop);
+        stop_at_ =
+            w.stop == core::schedule::unbounded ? core::time_point::max() : plan.clock.at(w.stop);
         if (core::clock::now() < start) {
             wake r = co_await sleep_until(start);
             if (r == wake::cut || aborted_) {
@@ -105,8 +107,9 @@ net::awaitable<phone_script::flow> phone_script::run_block(const scenario::block
 net::awaitable<phone_script::flow> phone_script::run_step(const scenario::step& step,
                                                           bool top_level) {
     // One branch per step kind below; a new kind must get its branch before this compiles.
-    static_assert(std::variant_size_v<scenario::step_action> == 6,
-                  "a new scenario step needs its branch in phone_script::run_step");
+    static_assert(std::variant_size_v<scenario::step_action> == 18,
+                  "a new scenario step needs its branch in phone_script::run_step "
+                  "(or run_call_step)");
     const auto& action = step.action;
     if (std::holds_alternative<scenario::register_step>(action)) {
         register_tabs();
@@ -125,25 +128,38 @@ net::awaitable<phone_script::flow> phone_script::run_step(const scenario::step& 
     if (const auto* r = std::get_if<scenario::repeat_step>(&action)) {
         co_return co_await repeat(*r);
     }
-    const auto& l = std::get<scenario::loop_step>(action);
-    if (ending_ && top_level) {
-        co_return flow::next;  // loops no longer run once the run is over
+    if (const auto* l = std::get_if<scenario::loop_step>(&action)) {
+        if (ending_ && top_level) {
+            co_return flow::next;  // loops no longer run once the run is over
+        }
+        co_return co_await loop(*l);
     }
-    co_return co_await loop(l);
+    co_return co_await run_call_step(step);
+}
+
+void phone_script::mark_tabs() {
+    for (std::size_t i = 0; i < tabs_.size(); ++i) {
+        marks_[i] = tabs_[i]->history().events.size();
+        call_marks_[i] = tabs_[i]->history().calls.size();
+    }
 }
 
 void phone_script::register_tabs() {
     tried_register_ = true;
+    mark_tabs();
     for (std::size_t i = 0; i < tabs_.size(); ++i) {
-        marks_[i] = tabs_[i]->history().events.size();
-        tabs_[i]->do_register(due_);
+        if (!closed_[i]) {
+            tabs_[i]->do_register(due_);
+        }
     }
 }
 
 void phone_script::unregister_tabs() {
+    mark_tabs();
     for (std::size_t i = 0; i < tabs_.size(); ++i) {
-        marks_[i] = tabs_[i]->history().events.size();
-        tabs_[i]->unregister(due_);
+        if (!closed_[i]) {
+            tabs_[i]->unregister(due_);
+        }
     }
 }
 
@@ -162,24 +178,40 @@ net::awaitable<phone_script::flow> phone_script::think(const scenario::think_ste
 
 net::awaitable<phone_script::flow> phone_script::expect(const scenario::expect_step& step,
                                                         const scenario::step& where) {
-    core::time_point deadline = due_ + step.within;
+    const std::function<std::optional<core::time_point>()> seen = [this, &step] {
+        return satisfied(step.event);
+    };
+    waited w = co_await wait_for(step.within, seen);
+    if (w == waited::seen) {
+        co_return flow::next;
+    }
+    if (w == waited::cut) {
+        co_return flow::unwind;  // the run's end is not the phone's failure
+    }
+    fail("line " + std::to_string(where.where.line) + ": expect " +
+         scenario::written_name(step.event) + " within " + core::format_duration(step.within) +
+         ": not seen");
+    co_return flow::stop;
+}
+
+net::awaitable<phone_script::waited> phone_script::wait_for(
+    core::duration within, const std::function<std::optional<core::time_point>()>& seen) {
+    core::time_point deadline = due_ + within;
     for (;;) {
-        if (auto at = satisfied(step.event)) {
+        if (auto at = seen()) {
             due_ = std::max(due_, *at);
-            co_return flow::next;
+            co_return waited::seen;
         }
-        if (core::clock::now() >= deadline) {
-            break;
+        core::time_point now = core::clock::now();
+        if (now >= deadline) {
+            co_return waited::timed_out;
         }
         wake r = co_await sleep_until(deadline);
         if (r == wake::cut || aborted_) {
             due_ = std::min(due_, core::clock::now());
-            co_return flow::unwind;  // the run's end is not the phone's failure
+            co_return waited::cut;
         }
     }
-    fail("line " + std::to_string(where.where.line) + ": expect " + std::string(step.event.name) +
-         " within " + core::format_duration(step.within) + ": not seen");
-    co_return flow::stop;
 }
 
 net::awaitable<phone_script::flow> phone_script::repeat(const scenario::repeat_step& step) {
@@ -260,122 +292,62 @@ void phone_script::abort() {
 }
 
 void phone_script::on_event(phone::tab& from, const phone::recorded_event& event) {
+    std::string_view call_id;
+    const auto& calls = from.history().calls;
+    if (event.call != phone::no_call && event.call < calls.size()) {
+        call_id = calls[event.call].call_id;
+    }
     owner_.events().add(event.at, user_, from.index(), scenario::to_string(event.callback),
-                        event.name, {});
+                        event.name, call_id);
     if (!registered_counted_ && event.name == "registered" &&
         std::all_of(tabs_.begin(), tabs_.end(), [](const auto& t) { return t->registered(); })) {
         registered_counted_ = true;
         ++owner_.mutable_stats().phones_registered;
+    }
+    if (event.callback == scenario::callback_kind::call_event) {
+        broadcast(from, event);
     }
     if (in_wait_) {
         wake_.cancel();
     }
 }
 
+void phone_script::on_call_ended(phone::tab&, std::uint32_t) {
+    if (in_wait_) {
+        wake_.cancel();  // wait_end looks at the episode's end, with or without a callback
+    }
+}
+
+// A register event must have reached every open tab (each registers on its own); a call
+// or session event concerns the user, so one tab is enough.
 std::optional<core::time_point> phone_script::satisfied(const scenario::event_name& event) const {
-    core::time_point latest{};
+    const bool every_tab = event.callback == scenario::callback_kind::register_event;
+    std::optional<core::time_point> found;
     for (std::size_t i = 0; i < tabs_.size(); ++i) {
+        if (closed_[i] && every_tab) {
+            continue;
+        }
         const auto& events = tabs_[i]->history().events;
-        auto it = std::find_if(events.begin() + static_cast<std::ptrdiff_t>(marks_[i]), events.end(),
-                               [&](const phone::recorded_event& e) {
+        auto it = std::find_if(events.begin() + static_cast<std::ptrdiff_t>(marks_[i]),
+                               events.end(), [&](const phone::recorded_event& e) {
                                    return e.callback == event.callback && e.name == event.name;
                                });
         if (it == events.end()) {
-            return std::nullopt;
+            if (every_tab) {
+                return std::nullopt;
+            }
+            continue;
         }
-        latest = std::max(latest, it->at);
+        // Every tab: the latest tab's event; any tab: the earliest.
+        found = !found ? it->at : every_tab ? std::max(*found, it->at) : std::min(*found, it->at);
     }
-    return latest;
+    return found;
 }
 
 void phone_script::fail(std::string reason) {
     if (failure_.empty()) {
         failure_ = std::move(reason);
     }
-}
-
-net::awaitable<void> phone_script::finish() {
-    if (!aborted_) {
-        // Every tab closes at once, so a user with many tabs takes one close, not one each.
-        core::time_point deadline = core::clock::now() + owner_.plan().tab_close;
-        // Completions may arrive after this coroutine moved on (an overrun close): they
-        // find `wake` cleared and touch nothing of the phone.
-        struct closing {
-            std::size_t open = 0;
-            net::steady_timer* wake = nullptr;
-        };
-        auto c = std::make_shared<closing>(closing{tabs_.size(), &wake_});
-        for (auto& tab : tabs_) {
-            net::co_spawn(wake_.get_executor(), tab->shutdown(deadline), [c](std::exception_ptr) {
-                if (--c->open == 0 && c->wake != nullptr) {
-                    c->wake->cancel();
-                }
-            });
-        }
-        // The tabs' closes are bounded by the deadline plus one close handshake; the extra
-        // second only guards against a close that overruns its own timeout.
-        core::time_point limit = deadline + owner_.plan().client.limits.close_timeout + 1s;
-        while (c->open > 0 && !aborted_ && core::clock::now() < limit) {
-            wake_.expires_at(limit);
-            co_await wake_.async_wait(use_tuple);
-        }
-        c->wake = nullptr;
-        if (c->open > 0) {
-            for (auto& tab : tabs_) {
-                tab->abort();
-            }
-        }
-    }
-    if (tried_register_ && !registered_counted_) {
-        fail("never registered");
-    }
-    judge();
-}
-
-// The phone's verdict: its script, then each tab's callbacks against the contract.
-void phone_script::judge() {
-    core::stats& stats = owner_.mutable_stats();
-    scenario::contract_profile profile = owner_.plan().scenario->contract;
-    bool checked = false;
-    bool passed = true;
-    for (const auto& tab : tabs_) {
-        contract::verdict v = contract::check(profile, tab->history());
-        checked = checked || v.checked;
-        passed = passed && v.violations.empty();
-        for (const contract::violation& violation : v.violations) {
-            stats.contract_violations.add(violation.rule);
-        }
-        if (v.violations.empty() && failure_.empty()) {
-            continue;
-        }
-        failed_tab f;
-        f.name = tab_name(tab->index());
-        f.reason = failure_.empty() ? std::string(v.violations.front().rule) : failure_;
-        for (const contract::violation& violation : v.violations) {
-            reporters::contract_sample s;
-            s.phone = f.name;
-            s.rule = violation.rule;
-            s.expected.assign(violation.expected.begin(), violation.expected.end());
-            s.observed.assign(violation.observed.begin(), violation.observed.end());
-            s.detail = violation.detail;
-            f.samples.push_back(std::move(s));
-        }
-        f.ladder = render_ladder(f.name, f.reason, tab->history(), owner_.plan().clock);
-        owner_.keep_failure(std::move(f));
-    }
-    if (checked) {
-        ++stats.contract_checked;
-        if (passed) {
-            ++stats.contract_passed;
-        }
-    }
-    if (!failure_.empty()) {
-        ++stats.phones_failed;
-    }
-}
-
-std::string phone_script::tab_name(std::uint32_t tab) const {
-    return tab == 0 ? user_ : user_ + "#" + std::to_string(tab);
 }
 
 core::duration phone_script::draw(const scenario::delay& how) {

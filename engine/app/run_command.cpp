@@ -197,7 +197,8 @@ bool supervise(transport::worker_pool& pool, const std::vector<std::unique_ptr<w
             next_tick += 1s;
             bool past_end = plan.schedule.length() != core::schedule::unbounded &&
                             plan.clock.since_start(core::clock::now()) >= plan.schedule.length();
-            out.progress(plan.clock.seconds_now(), gather_progress(pool, workers), ending || past_end);
+            out.progress(plan.clock.seconds_now(), gather_progress(pool, workers),
+                         ending || past_end);
         }
     }
 }
@@ -215,7 +216,8 @@ int conclude(reporters::run_report& report, std::vector<failed_tab>& failures,
     report.thresholds = reporters::evaluate_thresholds(sc.thresholds, report);
     bool thresholds_ok = std::all_of(report.thresholds.begin(), report.thresholds.end(),
                                      [](const reporters::threshold_result& t) { return t.passed; });
-    report.passed = !report.aborted && thresholds_ok && report.totals.contract_violations.total() == 0;
+    report.passed =
+        !report.aborted && thresholds_ok && report.totals.contract_violations.total() == 0;
 
     written_reports written = write_reports(report, failures, o);
     for (const std::string& e : written.errors) {
@@ -263,7 +265,7 @@ int run_command(const run_options& o) {
 
     transport::client_options client;
     client.user_agent = "ringstorm";
-    auto target = open_target(sc, client);
+    auto target = open_target(sc, client, setup->seed);
     if (!target) {
         if (target.error().usage) {
             std::fprintf(stderr, "ringstorm: %s\n", target.error().message.c_str());
@@ -274,6 +276,9 @@ int run_command(const run_options& o) {
     report.target = transport::to_string(target->url);
     if (target->embedded) {
         out.message("embedded target listening on " + report.target);
+    } else if (sc.target.calls) {
+        out.message("note: target.calls is not used: it configures the embedded target, and " +
+                    report.target + " places its own calls");
     }
 
     std::unique_ptr<events_log> events;
@@ -308,7 +313,8 @@ int run_command(const run_options& o) {
     std::unique_ptr<metrics_endpoint> endpoint;
     if (!o.prometheus.empty()) {
         metrics.attach(pool, workers);
-        auto started = metrics_endpoint::start(o.prometheus, [&metrics] { return metrics.collect(); });
+        auto started =
+            metrics_endpoint::start(o.prometheus, [&metrics] { return metrics.collect(); });
         if (!started) {
             return fail_to_start(started.error());
         }

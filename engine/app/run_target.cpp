@@ -44,10 +44,45 @@ std::optional<transport::failure> probe_target(const transport::ws_url& url,
     return std::nullopt;
 }
 
+std::chrono::milliseconds millis(core::duration d) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(d);
+}
+
+target::call_behaviour behaviour_of(scenario::target_call_behaviour b) {
+    // The scenario's names are the target's (both spell engine/target's call_behaviour).
+    return target::call_behaviour_from_string(scenario::to_string(b))
+        .value_or(target::call_behaviour::answered_then_target_bye);
+}
+
 }  // namespace
 
+target::call_options to_call_options(const scenario::target_calls_config& calls,
+                                     std::uint64_t seed) {
+    target::call_options o;
+    o.how = calls.how == scenario::target_calls_config::mode::rate
+                ? target::call_options::mode::rate
+                : target::call_options::mode::each_binding;
+    o.schedule.rate = calls.how == scenario::target_calls_config::mode::rate ? calls.rate : 0;
+    o.schedule.spacing =
+        calls.poisson ? target::call_spacing::poisson : target::call_spacing::fixed;
+    o.schedule.seed = seed;
+    o.schedule.mix.clear();
+    for (const scenario::target_call_weight& w : calls.mix) {
+        o.schedule.mix.push_back({behaviour_of(w.behaviour), w.weight});
+    }
+    o.after = millis(calls.after);
+    o.plan.behaviour = o.schedule.mix.empty() ? o.plan.behaviour : o.schedule.mix.front().behaviour;
+    o.plan.talk_time = millis(calls.talk_time);
+    o.plan.cancel_after = millis(calls.cancel_after);
+    o.plan.hold_after = millis(calls.hold_after);
+    o.plan.ring_timeout = millis(calls.ring_timeout);
+    o.fork = calls.fork;
+    return o;
+}
+
 core::result<run_target, target_error> open_target(const scenario::scenario& s,
-                                                   const transport::client_options& client) {
+                                                   const transport::client_options& client,
+                                                   std::uint64_t seed) {
     using error = core::unexpected<target_error>;
     run_target t;
     t.sipdomain = s.target.sipdomain;
@@ -58,6 +93,12 @@ core::result<run_target, target_error> open_target(const scenario::scenario& s,
         o.listen = "wss://127.0.0.1:0/ws";
         o.accounts = s.accounts.source;
         o.domain = t.sipdomain.empty() ? "127.0.0.1" : t.sipdomain;
+        if (s.target.calls) {
+            o.calls = to_call_options(*s.target.calls, seed);
+            if (std::string why = o.calls.validate(); !why.empty()) {
+                return error(target_error{true, "target.calls: " + why});
+            }
+        }
         auto started = target::embedded_target::start(o);
         if (!started) {
             return error(target_error{false, "embedded target: " + started.error()});

@@ -4,6 +4,7 @@
 // before any phone starts, which tells an unreachable target (the run cannot start, exit 3)
 // from one that fails later stages (TLS, upgrade: recorded per phone, the run goes on).
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,7 +21,7 @@ namespace ringstorm::app {
 struct run_target {
     std::unique_ptr<target::embedded_target> embedded;  // null with a scenario target
     transport::ws_url url;
-    std::string sipdomain;                    // the AOR domain phones register in
+    std::string sipdomain;                      // the AOR domain phones register in
     std::optional<transport::tls_context> tls;  // wss:// only
 
     transport::tls_context* tls_context() noexcept { return tls ? &*tls : nullptr; }
@@ -31,7 +32,13 @@ struct target_error {
     std::string message;
 };
 
+// `seed` makes the embedded target's call schedule reproducible (--seed).
 core::result<run_target, target_error> open_target(const scenario::scenario& s,
-                                                   const transport::client_options& client);
+                                                   const transport::client_options& client,
+                                                   std::uint64_t seed);
+
+// The scenario's `target.calls` as the embedded target's options.
+target::call_options to_call_options(const scenario::target_calls_config& calls,
+                                     std::uint64_t seed);
 
 }  // namespace ringstorm::app

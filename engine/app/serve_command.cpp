@@ -1,13 +1,22 @@
 #include "engine/app/serve_command.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <thread>
+#include <tuple>
+#include <utility>
+
+#include <CLI/CLI.hpp>
 
 #include "engine/app/metrics_endpoint.hpp"
 #include "engine/app/signals.hpp"
+#include "engine/core/duration.hpp"
 
 #include <prometheus/metric_family.h>
 #include "engine/scenario/scenario.hpp"
@@ -36,7 +45,8 @@ core::result<scenario::account_source, std::string> serve_accounts(const serve_o
             return error(all);
         }
         return scenario::account_source(
-            std::make_shared<const std::vector<scenario::account>>(std::move(*rows)), o.accounts_csv);
+            std::make_shared<const std::vector<scenario::account>>(std::move(*rows)),
+            o.accounts_csv);
     }
     auto user = scenario::name_template::parse(o.accounts, true, true);
     if (!user) {
@@ -77,19 +87,212 @@ std::vector<prometheus::MetricFamily> target_families(const target::target_stats
         d(s.registers));
     add("ringstorm_target_challenges_total", "401 challenges sent", MetricType::Counter,
         d(s.challenges));
-    add("ringstorm_target_auth_failures_total", "403 sent", MetricType::Counter, d(s.auth_failures));
-    add("ringstorm_target_registered_total", "2xx adding or refreshing bindings", MetricType::Counter,
-        d(s.registered));
+    add("ringstorm_target_auth_failures_total", "403 sent", MetricType::Counter,
+        d(s.auth_failures));
+    add("ringstorm_target_registered_total", "2xx adding or refreshing bindings",
+        MetricType::Counter, d(s.registered));
     add("ringstorm_target_unregistered_total", "2xx removing bindings", MetricType::Counter,
         d(s.unregistered));
     add("ringstorm_target_bindings", "Bindings alive", MetricType::Gauge, d(s.bindings));
     add("ringstorm_target_bad_requests_total", "400 sent", MetricType::Counter, d(s.bad_requests));
     add("ringstorm_target_unsupported_total", "405 and 501 sent", MetricType::Counter,
         d(s.unsupported));
+    add("ringstorm_target_calls_placed_total",
+        "INVITEs sent to phones (a forked call: one per tab)", MetricType::Counter,
+        d(s.calls_placed));
+    add("ringstorm_target_calls_active", "Calls placed and not yet ended", MetricType::Gauge,
+        d(s.calls_active));
+    add("ringstorm_target_calls_answered_total", "Calls a phone answered 2xx", MetricType::Counter,
+        d(s.calls_answered));
+    add("ringstorm_target_calls_missed_total", "Calls due with no idle phone to call",
+        MetricType::Counter, d(s.calls_missed));
+    add("ringstorm_target_call_findings_total", "Protocol breaches by phones in calls",
+        MetricType::Counter, d(s.call_findings));
+    // How calls ended, one series per result, so rates of each add up to the whole.
+    prometheus::MetricFamily results;
+    results.name = "ringstorm_target_calls_total";
+    results.help = "Calls ended, by result";
+    results.type = MetricType::Counter;
+    for (auto [result, value] :
+         {std::pair{"completed", s.calls_completed}, std::pair{"cancelled", s.calls_cancelled},
+          std::pair{"rejected", s.calls_rejected}, std::pair{"failed", s.calls_failed}}) {
+        prometheus::ClientMetric m;
+        m.label.push_back({"result", result});
+        m.counter.value = d(value);
+        results.metric.push_back(std::move(m));
+    }
+    out.push_back(std::move(results));
     return out;
 }
 
+core::result<std::chrono::milliseconds, std::string> option_duration(const char* name,
+                                                                     const std::string& text) {
+    auto d = core::parse_duration(text);
+    if (!d) {
+        return core::unexpected(std::string(name) + " " + text + ": " + d.error());
+    }
+    return std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+}
+
+std::string ms_text(std::chrono::milliseconds d) {
+    return core::format_duration(d);
+}
+
+void print_calls(const target::target_stats& s) {
+    std::printf(
+        "calls placed %llu, active %llu, answered %llu | completed %llu, cancelled %llu, "
+        "rejected %llu, failed %llu | missed %llu | phone findings %llu\n",
+        static_cast<unsigned long long>(s.calls_placed),
+        static_cast<unsigned long long>(s.calls_active),
+        static_cast<unsigned long long>(s.calls_answered),
+        static_cast<unsigned long long>(s.calls_completed),
+        static_cast<unsigned long long>(s.calls_cancelled),
+        static_cast<unsigned long long>(s.calls_rejected),
+        static_cast<unsigned long long>(s.calls_failed),
+        static_cast<unsigned long long>(s.calls_missed),
+        static_cast<unsigned long long>(s.call_findings));
+}
+
+// The findings of phones, for someone running serve against their own phone: each new
+// one once on stderr, the first `limit` only (the count goes on in the calls line).
+class finding_printer {
+public:
+    static constexpr std::size_t limit = 20;
+
+    void print_new(const std::vector<std::string>& notes) {
+        for (const std::string& note : notes) {
+            if (printed_.size() == limit) {
+                if (!capped_) {
+                    capped_ = true;
+                    std::fprintf(stderr,
+                                 "ringstorm serve: further phone findings are only "
+                                 "counted (see the calls line)\n");
+                }
+                return;
+            }
+            if (std::find(printed_.begin(), printed_.end(), note) == printed_.end()) {
+                printed_.push_back(note);
+                std::fprintf(stderr, "ringstorm serve: phone finding: %s\n", note.c_str());
+            }
+        }
+    }
+
+private:
+    std::vector<std::string> printed_;
+    bool capped_ = false;
+};
+
 }  // namespace
+
+void add_call_options(CLI::App& serve, serve_options& o) {
+    serve.add_option("--call-rate", o.call_rate,
+                     "place calls to registered phones, R per second over the target");
+    serve.add_option("--call-after", o.call_after,
+                     "instead: call each registered user D after it registers and D after "
+                     "each of its calls (e.g. 2s)");
+    serve.add_option("--call-duration", o.call_duration,
+                     "talk time of answered calls (default 40s)");
+    serve.add_option("--call-mix", o.call_mix,
+                     "behaviours and weights, e.g. answered_then_target_bye=3,"
+                     "target_cancel_while_ringing=1 (also remote_hold_then_bye, no_ack, "
+                     "phone_hangs_up)");
+    serve.add_option("--call-spacing", o.call_spacing,
+                     "fixed | poisson gaps between calls at --call-rate (default poisson)");
+    serve.add_option("--call-cancel-after", o.call_cancel_after,
+                     "target_cancel_while_ringing: CANCEL this long after the 180 (default 2s)");
+    serve.add_option("--call-hold-after", o.call_hold_after,
+                     "remote_hold_then_bye: hold this long after the answer (default 3s)");
+    serve.add_option("--call-ring-timeout", o.call_ring_timeout,
+                     "give up on an unanswered call after this (default 65s)");
+    serve.add_flag("--no-fork", o.no_fork, "call one tab of a user, not every tab");
+}
+
+core::result<target::call_options, std::string> serve_call_options(const serve_options& o) {
+    using error = core::unexpected<std::string>;
+    target::call_options c;
+    const bool by_rate = !o.call_rate.empty();
+    const bool by_binding = !o.call_after.empty();
+    if (by_rate && by_binding) {
+        return error("--call-rate and --call-after are two ways to place calls: give one");
+    }
+    if (!by_rate && !by_binding) {
+        for (auto [name, value] :
+             {std::pair{"--call-duration", &o.call_duration}, std::pair{"--call-mix", &o.call_mix},
+              std::pair{"--call-spacing", &o.call_spacing},
+              std::pair{"--call-cancel-after", &o.call_cancel_after},
+              std::pair{"--call-hold-after", &o.call_hold_after},
+              std::pair{"--call-ring-timeout", &o.call_ring_timeout}}) {
+            if (!value->empty()) {
+                return error(std::string(name) + " needs --call-rate R or --call-after D");
+            }
+        }
+        if (o.no_fork) {
+            return error("--no-fork needs --call-rate R or --call-after D");
+        }
+        return c;  // no calls
+    }
+    if (by_rate) {
+        char* end = nullptr;
+        const double rate = std::strtod(o.call_rate.c_str(), &end);
+        if (end == o.call_rate.c_str() || *end != '\0' || !std::isfinite(rate) || rate <= 0) {
+            return error("--call-rate " + o.call_rate +
+                         ": not a number of calls per second above 0");
+        }
+        c.how = target::call_options::mode::rate;
+        c.schedule.rate = rate;
+    } else {
+        auto after = option_duration("--call-after", o.call_after);
+        if (!after) {
+            return error(after.error());
+        }
+        c.how = target::call_options::mode::each_binding;
+        c.after = *after;
+        if (!o.call_spacing.empty()) {
+            return error("--call-spacing shapes --call-rate; with --call-after each call waits D");
+        }
+    }
+    if (o.call_spacing == "fixed") {
+        c.schedule.spacing = target::call_spacing::fixed;
+    } else if (!o.call_spacing.empty() && o.call_spacing != "poisson") {
+        return error("--call-spacing " + o.call_spacing + ": fixed or poisson");
+    }
+    for (auto [name, text, into] :
+         {std::tuple{"--call-duration", &o.call_duration, &c.plan.talk_time},
+          std::tuple{"--call-cancel-after", &o.call_cancel_after, &c.plan.cancel_after},
+          std::tuple{"--call-hold-after", &o.call_hold_after, &c.plan.hold_after},
+          std::tuple{"--call-ring-timeout", &o.call_ring_timeout, &c.plan.ring_timeout}}) {
+        if (text->empty()) {
+            continue;
+        }
+        auto d = option_duration(name, *text);
+        if (!d) {
+            return error(d.error());
+        }
+        *into = *d;
+    }
+    if (!o.call_mix.empty()) {
+        auto mix = target::parse_call_mix(o.call_mix);
+        if (!mix) {
+            return error("--call-mix " + o.call_mix + ": " + mix.error());
+        }
+        c.schedule.mix = std::move(*mix);
+    }
+    c.fork = !o.no_fork;
+    if (std::string why = c.validate(); !why.empty()) {
+        // The plan names its fields; a serve user knows them as options.
+        for (auto [field, option] : {std::pair{"talk_time", "--call-duration"},
+                                     std::pair{"hold_after", "--call-hold-after"},
+                                     std::pair{"cancel_after", "--call-cancel-after"},
+                                     std::pair{"ring_timeout", "--call-ring-timeout"}}) {
+            for (std::size_t at = why.find(field); at != std::string::npos;
+                 at = why.find(field, at + std::strlen(option))) {
+                why.replace(at, std::strlen(field), option);
+            }
+        }
+        return error("call options: " + why);
+    }
+    return c;
+}
 
 int serve_command(const serve_options& o) {
     install_stop_signals();
@@ -98,12 +301,19 @@ int serve_command(const serve_options& o) {
         std::fprintf(stderr, "ringstorm serve: %s\n", accounts.error().c_str());
         return 2;
     }
+    auto calls = serve_call_options(o);
+    if (!calls) {
+        std::fprintf(stderr, "ringstorm serve: %s\n", calls.error().c_str());
+        return 2;
+    }
     target::target_options t;
     t.listen = o.listen;
     t.cert_file = o.cert_file;
     t.key_file = o.key_file;
     t.domain = o.domain;
     t.accounts = std::move(*accounts);
+    t.calls = std::move(*calls);
+    const bool calling = t.calls.how != target::call_options::mode::off;
     t.max_expires = o.max_expires;
     t.min_expires = std::min(t.min_expires, o.max_expires);
     t.default_expires = std::min(t.default_expires, o.max_expires);
@@ -142,30 +352,61 @@ int serve_command(const serve_options& o) {
         endpoint = std::move(*started_endpoint);
         std::printf("  metrics on http://%s/metrics\n", o.prometheus.c_str());
     }
+    if (calling) {
+        std::string mix;
+        for (const target::behaviour_weight& w : t.calls.schedule.mix) {
+            mix += (mix.empty() ? "" : ",") + std::string(target::to_string(w.behaviour)) + "=" +
+                   std::to_string(w.weight);
+        }
+        const std::string when =
+            t.calls.how == target::call_options::mode::rate
+                ? std::to_string(t.calls.schedule.rate) + " calls/s (" +
+                      (t.calls.schedule.spacing == target::call_spacing::fixed ? "fixed"
+                                                                               : "poisson") +
+                      " spacing)"
+                : "each user " + ms_text(t.calls.after) + " after it registers and after each call";
+        std::printf("  calls: %s; mix %s; talk %s; %s\n", when.c_str(), mix.c_str(),
+                    ms_text(t.calls.plan.talk_time).c_str(),
+                    t.calls.fork ? "every tab of a user rings" : "one tab per call");
+    }
     std::printf("  Ctrl-C stops\n");
     std::fflush(stdout);
+    finding_printer findings;
     auto next = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    auto next_findings = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     while (stop_signals() == 0) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (calling && std::chrono::steady_clock::now() >= next_findings) {
+            next_findings += std::chrono::seconds(1);
+            findings.print_new(target.call_notes());
+        }
         if (!o.quiet && std::chrono::steady_clock::now() >= next) {
             next += std::chrono::seconds(10);
             target::target_stats s = snapshot();
-            std::printf("connections %llu open | REGISTER %llu, 401 %llu, 403 %llu, 2xx %llu, "
-                        "bindings %llu | 400 %llu, 405/501 %llu\n",
-                        static_cast<unsigned long long>(s.connections_open),
-                        static_cast<unsigned long long>(s.registers),
-                        static_cast<unsigned long long>(s.challenges),
-                        static_cast<unsigned long long>(s.auth_failures),
-                        static_cast<unsigned long long>(s.registered + s.unregistered),
-                        static_cast<unsigned long long>(s.bindings),
-                        static_cast<unsigned long long>(s.bad_requests),
-                        static_cast<unsigned long long>(s.unsupported));
+            std::printf(
+                "connections %llu open | REGISTER %llu, 401 %llu, 403 %llu, 2xx %llu, "
+                "bindings %llu | 400 %llu, 405/501 %llu\n",
+                static_cast<unsigned long long>(s.connections_open),
+                static_cast<unsigned long long>(s.registers),
+                static_cast<unsigned long long>(s.challenges),
+                static_cast<unsigned long long>(s.auth_failures),
+                static_cast<unsigned long long>(s.registered + s.unregistered),
+                static_cast<unsigned long long>(s.bindings),
+                static_cast<unsigned long long>(s.bad_requests),
+                static_cast<unsigned long long>(s.unsupported));
+            if (calling) {
+                print_calls(s);
+            }
             std::fflush(stdout);
         }
     }
     std::printf("ringstorm serve: stopping\n");
     endpoint.reset();  // no scrape may reach a stopped target
     target.stop();
+    if (calling) {
+        findings.print_new(target.call_notes());
+        print_calls(target.snapshot());  // the last counters, kept after stop
+    }
     return 0;
 }
 

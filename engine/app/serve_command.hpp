@@ -3,7 +3,12 @@
 
 #include <string>
 
+#include "engine/core/result.hpp"
 #include "engine/target/embedded_target.hpp"
+
+namespace CLI {
+class App;
+}
 
 namespace ringstorm::app {
 
@@ -19,7 +24,25 @@ struct serve_options {
     std::string write_cert;            // --write-cert FILE: the generated certificate
     std::string prometheus;            // --prometheus HOST:PORT: the target's /metrics
     bool quiet = false;
+    // Calls to registered phones, kept as typed and checked by serve_call_options().
+    std::string call_rate;          // --call-rate R: calls/s over the target (mode rate)
+    std::string call_after;         // --call-after D: each AOR, D after it registers and
+                                    // after each of its calls (mode each_binding)
+    std::string call_duration;      // --call-duration D: the talk time
+    std::string call_mix;           // --call-mix "name=weight,...": the behaviours
+    std::string call_spacing;       // --call-spacing fixed|poisson (rate mode)
+    std::string call_cancel_after;  // --call-cancel-after D: from the first 180 to CANCEL
+    std::string call_hold_after;    // --call-hold-after D: from the 2xx to the hold
+    std::string call_ring_timeout;  // --call-ring-timeout D: no answer by then: CANCEL
+    bool no_fork = false;           // --no-fork: call one tab of a user, not all
 };
+
+// Adds the --call-* options above to the `serve` subcommand.
+void add_call_options(CLI::App& serve, serve_options& options);
+
+// The call options of a serve command line; the error names the option and what is
+// wrong with its value ("--call-duration 5x: unknown unit 'x'").
+core::result<target::call_options, std::string> serve_call_options(const serve_options& options);
 
 int serve_command(const serve_options& options);
 

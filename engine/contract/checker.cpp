@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "engine/contract/call_checker.hpp"
+#include "engine/contract/call_rules.hpp"
 #include "engine/contract/profile.hpp"
 #include "engine/contract/rules.hpp"
 
@@ -90,12 +92,17 @@ verdict check(scenario::contract_profile profile, const phone::timeline& history
         v.violations.push_back(
             violation{r->id, i, std::move(expected), std::move(observed), describe(*r, e)});
     }
+    const bool calls_judged = judge_calls(profile, history, v.violations);
+    v.checked = v.checked || calls_judged;
     return v;
 }
 
 std::vector<std::string_view> rule_ids() {
     std::vector<std::string_view> ids;
     for (const rule& r : all_rules()) {
+        ids.push_back(r.id);
+    }
+    for (const call_rule& r : call_rules()) {
         ids.push_back(r.id);
     }
     return ids;

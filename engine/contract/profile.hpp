@@ -1,8 +1,11 @@
 #pragma once
-// What the app sees, per contract profile, in an episode that went well: the "Expected
-// sequences" table of sdk-callback-contract.md as data. One table per profile, one row per
-// episode kind, so the calls work adds its episode kinds as rows next to these.
+// What the app sees, per contract profile: the "Expected sequences" table of
+// sdk-callback-contract.md as data. One table per profile for registration episodes (a row
+// per episode kind) and one for calls (a row per role for how a call opens, a row per
+// call_end for how it closes).
 
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -37,5 +40,44 @@ const sequence_shape* find_shape(scenario::contract_profile profile,
 // The events `shape` expects for episode `e` (its challenges count the requests). Empty for
 // a shape that is not in the profile.
 std::vector<std::string_view> expected_events(const sequence_shape& shape, const phone::episode& e);
+
+// ---- calls (CallListenerCallback) ----
+
+// When the app is told `connected`.
+enum class connected_on : std::uint8_t {
+    answer,  // callee: when the phone sends its 200 (2.0.5); caller: when the 2xx arrives
+    ack,     // callee: when the ACK of our 200 arrives (documented)
+};
+
+// How a call of `role` opens: `lead` once the call reaches the app (a callee's
+// "incoming"; a caller placed the call itself and is told nothing), then "connected" as
+// `connected` says, if the call got that far.
+struct call_opening {
+    phone::call_role role = phone::call_role::callee;
+    std::span<const std::string_view> lead;
+    connected_on connected = connected_on::answer;
+};
+
+// How a call that ended for `end` closes. `rang`: the call reached the app (false for an
+// INVITE answered 400 or 488 at once, which gives no callback at all). `trail`: the events
+// at the end; empty for 2.0.5's zombie call (the WebSocket lost: no event ever).
+struct call_closing {
+    phone::call_end end = phone::call_end::none;
+    bool rang = true;
+    std::span<const std::string_view> trail;
+};
+
+// The rows of `profile` for a call's role and end; nullptr when the table has none
+// (call_end::none: a live call is never judged).
+const call_opening* find_call_opening(scenario::contract_profile profile,
+                                      phone::call_role role) noexcept;
+const call_closing* find_call_closing(scenario::contract_profile profile,
+                                      phone::call_end end) noexcept;
+
+// The call events the app sees under `profile` for call `c` given what happened to it (its
+// role, whether it was answered and acknowledged, and its end); nullopt when the profile's
+// tables have no row for it.
+std::optional<std::vector<std::string_view>> expected_call_events(
+    scenario::contract_profile profile, const phone::call_episode& c);
 
 }  // namespace ringstorm::contract

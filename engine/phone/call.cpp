@@ -24,32 +24,6 @@ std::string_view to_string(call_state s) noexcept {
     return "ended";
 }
 
-std::string_view to_string(call_end e) noexcept {
-    switch (e) {
-        case call_end::none:
-            return "none";
-        case call_end::remote_bye:
-            return "remote_bye";
-        case call_end::remote_cancel:
-            return "remote_cancel";
-        case call_end::local_hangup:
-            return "local_hangup";
-        case call_end::local_reject:
-            return "local_reject";
-        case call_end::no_answer:
-            return "no_answer";
-        case call_end::no_ack:
-            return "no_ack";
-        case call_end::bad_offer:
-            return "bad_offer";
-        case call_end::bad_invite:
-            return "bad_invite";
-        case call_end::reinvite_timeout:
-            return "reinvite_timeout";
-    }
-    return "none";
-}
-
 namespace {
 
 // The SIP.js tag alphabet and length (10 characters).
@@ -153,6 +127,9 @@ sip::message call::make_local_response(const sip::message& request, int status,
 
 // Sends a response to the initial INVITE through its server transaction.
 void call::respond_invite(sip::message response, core::time_point now, out_t& out) {
+    if (response.status() >= 200) {
+        record_.final_status = static_cast<std::uint16_t>(response.status());
+    }
     for (const auto& a : invite_tx_.respond(std::move(response), now)) {
         if (a.kind == sip::action_kind::send) {
             send(a.msg, out);
@@ -166,7 +143,7 @@ call_actions call::start(core::time_point now) {
     count_received(invite_, out);
     if (!sip::top_via(invite_) || !sip::cseq_of(invite_)) {
         // No well-formed response can copy them (RFC 3261 §8.2.6.2): dropped unanswered.
-        out.push_back({call_action_type::protocol_error, "malformed_request"});
+        out.push_back({call_action_type::protocol_error, "malformed_invite"});
         end(call_end::bad_invite, now);
         return out;
     }
@@ -199,7 +176,7 @@ call_actions call::start(core::time_point now) {
     return out;
 }
 
-call_actions call::answer(core::time_point now) {
+call_actions call::answer(core::time_point due, core::time_point now) {
     out_t out;
     if (record_.state != call_state::ringing) {
         out.push_back({call_action_type::refused, "not_ringing"});
@@ -219,6 +196,7 @@ call_actions call::answer(core::time_point now) {
     // retransmissions belong to the core (RFC 3261 §13.3.1.4), so only the
     // retransmitter's copy goes on the wire.
     (void)invite_tx_.respond(ok, now);
+    record_.final_status = 200;
     answer_2xx_.emplace(std::move(ok), config_.timers);
     answer_2xx_cseq_ = sip::cseq_of(invite_)->number;
     for (const auto& a : answer_2xx_->start(now)) {
@@ -227,13 +205,14 @@ call_actions call::answer(core::time_point now) {
         }
     }
     no_answer_at_.reset();
-    answered_at_ = now;
+    answered_at_ = due;
     record_.answered = now;
     record_.state = call_state::answering;
     if (sdk_2_0_5()) {
         // SIP.js resolves accept() once the 200 is handed to the transport.
         call_action l{call_action_type::latency};
         l.step = core::step::answer_to_connected;
+        l.latency = now - due;
         out.push_back(l);
         emit("connected", now, out);
     }
@@ -246,24 +225,42 @@ call_actions call::reject(core::time_point now) {
         out.push_back({call_action_type::refused, "not_ringing"});
         return out;
     }
-    respond_invite(make_local_response(invite_, 486), now, out);
+    respond_invite(busy_here(), now, out);
     end(call_end::local_reject, now);
     emit("callEnded", now, out);
     return out;
 }
 
-call_actions call::hangup(core::time_point now) {
+// The SDK's Hangup() of a ringing call declines it like a reject: 486 (seen with the real
+// 2.0.5 SDK, tests/interop/README.md); 480 is only the page unload's (unload()).
+sip::message call::busy_here() const {
+    return make_local_response(invite_, 486, sdk_2_0_5() ? "Busy" : std::string_view{});
+}
+
+call_actions call::unload(core::time_point due, core::time_point now) {
+    if (record_.state != call_state::ringing) {
+        return hangup(due, now);
+    }
+    out_t out;
+    respond_invite(make_local_response(invite_, 480), now, out);
+    end(call_end::local_hangup, now);
+    emit("callEnded", now, out);
+    return out;
+}
+
+call_actions call::hangup(core::time_point due, core::time_point now) {
     out_t out;
     switch (record_.state) {
         case call_state::ringing:
-            respond_invite(make_local_response(invite_, 480), now, out);
+            respond_invite(busy_here(), now, out);
             break;
         case call_state::answering:
             // RFC 3261 §15: the callee sends no BYE before the ACK (or its timeout).
             bye_after_ack_ = true;
+            bye_due_ = due;
             break;
         case call_state::connected:
-            send_bye(now, out);
+            send_bye(due, now, out);
             break;
         case call_state::ended:
             out.push_back({call_action_type::refused, "call_ended"});
@@ -274,9 +271,10 @@ call_actions call::hangup(core::time_point now) {
     return out;
 }
 
-void call::start_request(sip::message request, core::time_point now, out_t& out) {
+void call::start_request(sip::message request, core::time_point due, core::time_point now,
+                         out_t& out) {
     requests_.push_back(
-        {sip::client_non_invite_transaction(std::move(request), true, config_.timers), now});
+        {sip::client_non_invite_transaction(std::move(request), true, config_.timers), due});
     for (const auto& a : requests_.back().tx.start(now)) {
         if (a.kind == sip::action_kind::send) {
             send(a.msg, out);
@@ -284,13 +282,17 @@ void call::start_request(sip::message request, core::time_point now, out_t& out)
     }
 }
 
-void call::send_bye(core::time_point now, out_t& out) {
+void call::send_bye(core::time_point due, core::time_point now, out_t& out,
+                    std::string_view reason) {
     if (!dialog_ || dialog_->state() == sip::dialog_state::terminated) {
         return;
     }
     auto bye = dialog_->make_request(sip::method::bye, sip::make_branch(rng_()));
+    if (!reason.empty()) {
+        bye.add("Reason", reason);
+    }
     dialog_->terminate();
-    start_request(std::move(bye), now, out);
+    start_request(std::move(bye), due, now, out);
 }
 
 call_actions call::dtmf(char digit, core::time_point now) {
@@ -306,23 +308,24 @@ call_actions call::dtmf(char digit, core::time_point now) {
     }
     auto info = dialog_->make_request(sip::method::info, sip::make_branch(rng_()));
     info.set_body("application/dtmf-relay", "Signal=" + std::string(1, digit) + "\r\nDuration=240");
-    start_request(std::move(info), now, out);
+    start_request(std::move(info), now, now, out);
     return out;
 }
 
-call_actions call::hold(core::time_point now) {
+call_actions call::hold(core::time_point due, core::time_point now) {
     out_t out;
-    start_reinvite(sdp::hold_intent::hold, now, out);
+    start_reinvite(sdp::hold_intent::hold, due, now, out);
     return out;
 }
 
-call_actions call::unhold(core::time_point now) {
+call_actions call::unhold(core::time_point due, core::time_point now) {
     out_t out;
-    start_reinvite(sdp::hold_intent::resume, now, out);
+    start_reinvite(sdp::hold_intent::resume, due, now, out);
     return out;
 }
 
-void call::start_reinvite(sdp::hold_intent intent, core::time_point now, out_t& out) {
+void call::start_reinvite(sdp::hold_intent intent, core::time_point due, core::time_point now,
+                          out_t& out) {
     if (record_.state != call_state::connected) {
         out.push_back({call_action_type::refused, "not_connected"});
         return;
@@ -336,7 +339,8 @@ void call::start_reinvite(sdp::hold_intent intent, core::time_point now, out_t& 
     auto invite = dialog_->make_request(sip::method::invite, sip::make_branch(rng_()));
     invite.set_body("application/sdp", offer_sdp(offered_direction_));
     reinvite_intent_ = intent;
-    reinvite_sent_ = now;
+    // A due time of {} would read as "final already seen" (on_reinvite_final).
+    reinvite_sent_ = due == core::time_point{} ? now : due;
     reinvite_.emplace(std::move(invite), true, config_.timers);
     for (const auto& a : reinvite_->start(now)) {
         if (a.kind == sip::action_kind::send) {
@@ -351,6 +355,9 @@ bool call::reinvite_pending() const noexcept {
 }
 
 std::optional<core::time_point> call::next_deadline() const noexcept {
+    if (transport_lost_) {
+        return std::nullopt;
+    }
     std::optional<core::time_point> out =
         sip::earliest({invite_tx_.next_deadline(), no_answer_at_,
                        answer_2xx_ ? answer_2xx_->next_deadline() : std::nullopt,
@@ -365,8 +372,39 @@ bool call::finished() const noexcept {
     return record_.state == call_state::ended && !next_deadline();
 }
 
+bool call::busy() const noexcept {
+    if (transport_lost_) {
+        return false;
+    }
+    const bool request_pending = std::any_of(requests_.begin(), requests_.end(), [](const auto& r) {
+        return r.tx.state() == sip::client_non_invite_state::trying ||
+               r.tx.state() == sip::client_non_invite_state::proceeding;
+    });
+    return request_pending || reinvite_pending() || bye_after_ack_;
+}
+
+call_actions call::on_transport_lost(core::time_point now) {
+    out_t out;
+    transport_lost_ = true;
+    answer_2xx_.reset();
+    reinvite_.reset();
+    requests_.clear();
+    bye_after_ack_ = false;
+    if (record_.state == call_state::ended) {
+        return out;
+    }
+    end(call_end::transport_error, now);
+    if (!sdk_2_0_5()) {
+        emit("terminated", now, out);
+    }
+    return out;
+}
+
 call_actions call::on_timer(core::time_point now) {
     out_t out;
+    if (transport_lost_) {
+        return out;
+    }
     for (const auto& a : invite_tx_.on_timer(now)) {
         if (a.kind == sip::action_kind::send) {
             send(a.msg, out);
@@ -392,7 +430,7 @@ call_actions call::on_timer(core::time_point now) {
         if (gave_up) {
             // RFC 3261 §13.3.1.4: no ACK in 64·T1 ends the session with a BYE.
             out.push_back({call_action_type::protocol_error, "ack_timeout"});
-            send_bye(now, out);
+            send_bye(now, now, out);
             if (record_.state != call_state::ended) {
                 end(call_end::no_ack, now);
                 emit(sdk_2_0_5() ? "callEnded" : "terminated", now, out);
@@ -407,7 +445,7 @@ call_actions call::on_timer(core::time_point now) {
                 // RFC 3261 §14.1: a re-INVITE that times out ends the dialog.
                 out.push_back({call_action_type::protocol_error, "reinvite_timeout"});
                 reinvite_.reset();
-                send_bye(now, out);
+                send_bye(now, now, out);
                 end(call_end::reinvite_timeout, now);
                 emit(sdk_2_0_5() ? "callEnded" : "terminated", now, out);
                 break;
@@ -420,7 +458,9 @@ call_actions call::on_timer(core::time_point now) {
     for (auto& r : requests_) {
         for (const auto& a : r.tx.on_timer(now)) {
             if (a.kind == sip::action_kind::timeout) {
-                out.push_back({call_action_type::protocol_error, "request_timeout"});
+                call_action e{call_action_type::protocol_error, "request_timeout"};
+                e.text = "no final response to our " + std::string(r.tx.request().method_text());
+                out.push_back(std::move(e));
             }
         }
     }

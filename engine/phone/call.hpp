@@ -56,7 +56,7 @@ enum class call_action_type : std::uint8_t {
     emit,            // `event` (static text) for the call `text` (its Call-ID)
     latency,         // record `latency` for `step`
     sip_count,       // count one SIP message (`direction`, `method`, `status`)
-    protocol_error,  // count `error_kind`: the target broke a rule
+    protocol_error,  // count `error_kind`: the target broke a rule; `text` may detail it
     refused,         // an app command that does not apply now; `error_kind` says why
 };
 
@@ -85,21 +85,6 @@ enum class call_state : std::uint8_t {
 };
 std::string_view to_string(call_state s) noexcept;  // "ringing", "answering", ...
 
-// Why the call ended (from the wire or the app).
-enum class call_end : std::uint8_t {
-    none,
-    remote_bye,
-    remote_cancel,
-    local_hangup,
-    local_reject,
-    no_answer,         // 2.0.5: 60 s without Answer, 480 sent
-    no_ack,            // the 2xx was never acknowledged: BYE after 64·T1
-    bad_offer,         // the INVITE could not be answered (no SDP, no Opus): 488
-    bad_invite,        // the INVITE lacked what a dialog needs: 400
-    reinvite_timeout,  // our re-INVITE got no answer: BYE (RFC 3261 §14.1)
-};
-std::string_view to_string(call_end e) noexcept;
-
 // What the SDK's callObj carries, plus the Exotel leg headers kept for reports.
 struct call_record {
     std::string call_id;
@@ -108,7 +93,11 @@ struct call_record {
     call_end end = call_end::none;
     core::time_point started{};  // INVITE received (callStartedTime)
     std::optional<core::time_point> answered;
+    std::optional<core::time_point> acked;  // the ACK of our 2xx to the INVITE arrived
     std::optional<core::time_point> ended;
+    std::uint16_t final_status = 0;  // our final response to the INVITE; 0 while none
+    // The target's CANCEL carried `Reason: SIP;cause=200` (RFC 3326): answered elsewhere.
+    bool completed_elsewhere = false;
     std::string remote_display_name;
     std::string exotel_call_sid;         // X-Exotel-CallSid, empty when absent
     std::string exotel_leg_sid;          // X-Exotel-LegSid
@@ -128,13 +117,21 @@ public:
     call_actions start(core::time_point now);
 
     // ---- app commands ----
-    call_actions answer(core::time_point now);  // ringing: 200 OK with the SDP answer
-    call_actions reject(core::time_point now);  // ringing: 486 Busy Here
-    // Ringing: 480 (a page unload); answering: BYE once the ACK is in (RFC 3261 §15);
+    // `due` is when the script wanted the command: the latencies it starts
+    // (answer_to_connected, answer_to_ack, bye, hold, unhold) are measured from it, so a
+    // late harness shows in them (coordinated omission). `now` is when it runs.
+    // Ringing: 200 OK with the SDP answer.
+    call_actions answer(core::time_point due, core::time_point now);
+    // Ringing: 486 (reason "Busy" under 2.0.5, as the SDK sends it; "Busy Here" otherwise).
+    call_actions reject(core::time_point now);
+    // Hangup(). Ringing: 486 as reject; answering: BYE once the ACK is in (RFC 3261 §15);
     // connected: BYE. callEnded at once in both profiles.
-    call_actions hangup(core::time_point now);
-    call_actions hold(core::time_point now);    // re-INVITE a=sendonly (inactive if held by them)
-    call_actions unhold(core::time_point now);  // re-INVITE a=sendrecv
+    call_actions hangup(core::time_point due, core::time_point now);
+    // The page unloads (the tab's shutdown): as hangup(), but a ringing call gets 480.
+    call_actions unload(core::time_point due, core::time_point now);
+    // re-INVITE a=sendonly (inactive if held by them)
+    call_actions hold(core::time_point due, core::time_point now);
+    call_actions unhold(core::time_point due, core::time_point now);  // re-INVITE a=sendrecv
     void mute() noexcept { record_.muted = true; }
     void unmute() noexcept { record_.muted = false; }
     // INFO application/dtmf-relay; `digit` one of 0-9 * # A-D.
@@ -145,6 +142,11 @@ public:
     // or a response to our re-INVITE, BYE or INFO. Anything else gets a located
     // protocol error; a malformed request is answered 400 when it can be answered.
     call_actions on_message(const sip::message& m, core::time_point now);
+    // The WebSocket the call lives on is gone: nothing more can be sent or received, so
+    // every transaction and timer is dropped. Documented: `terminated` (the contract row
+    // "WebSocket lost during a call"); 2.0.5 gives no callback at all (the app keeps a
+    // zombie call). A call already ended only drops its timers.
+    call_actions on_transport_lost(core::time_point now);
 
     // ---- time ----
     std::optional<core::time_point> next_deadline() const noexcept;
@@ -154,6 +156,9 @@ public:
     const std::string& call_id() const noexcept { return record_.call_id; }
     // Nothing left to send or wait for: the owner may destroy the call.
     bool finished() const noexcept;
+    // A request of ours (BYE, INFO, re-INVITE) awaits its final response, or a hangup
+    // waits for the ACK before its BYE: what a page unload lets finish.
+    bool busy() const noexcept;
     // Our media direction as last negotiated (sendrecv until a hold).
     sdp::direction local_direction() const noexcept { return local_direction_; }
 
@@ -161,7 +166,7 @@ private:
     using out_t = call_actions;
     struct pending_request {  // our BYE or INFO in its transaction
         sip::client_non_invite_transaction tx;
-        core::time_point sent;
+        core::time_point sent;  // latency origin: when it was due
     };
 
     bool sdk_2_0_5() const noexcept {
@@ -171,12 +176,18 @@ private:
     void send(const sip::message& m, out_t& out);
     void count_received(const sip::message& m, out_t& out);
     void end(call_end why, core::time_point now);
+    sip::message busy_here() const;  // our 486 to the INVITE, per profile
     sip::message make_local_response(const sip::message& request, int status,
                                      std::string_view reason = {}) const;
     void respond_invite(sip::message response, core::time_point now, out_t& out);
-    void start_request(sip::message request, core::time_point now, out_t& out);
-    void send_bye(core::time_point now, out_t& out);
-    void start_reinvite(sdp::hold_intent intent, core::time_point now, out_t& out);
+    // `due`: the latency origin of its final response (the bye step for a BYE).
+    void start_request(sip::message request, core::time_point due, core::time_point now,
+                       out_t& out);
+    // `reason`: a Reason header value (RFC 3326) when the SDK itself ends the call.
+    void send_bye(core::time_point due, core::time_point now, out_t& out,
+                  std::string_view reason = {});
+    void start_reinvite(sdp::hold_intent intent, core::time_point due, core::time_point now,
+                        out_t& out);
     // Our re-INVITE has no final response yet (its transaction may linger in Accepted,
     // RFC 6026, after the 2xx; that no longer blocks a new offer).
     bool reinvite_pending() const noexcept;
@@ -195,7 +206,9 @@ private:
     std::optional<std::string> answer_sdp(std::string_view offer, sdp::direction wish);
     std::string offer_sdp(sdp::direction d);
     // Checks the answer to our re-INVITE offer and updates local_direction_.
-    void take_answer(std::string_view answer, out_t& out);
+    // Checks the answer to our re-INVITE offer and updates local_direction_. false when the
+    // browser could not apply it (a DTLS role clash): the SDK then hangs up.
+    bool take_answer(std::string_view answer, out_t& out);
 
     call_config config_;
     std::mt19937_64 rng_;
@@ -207,14 +220,17 @@ private:
     // The 2xx in flight (to the INVITE or a remote re-INVITE) and the CSeq its ACK carries.
     std::optional<sip::invite_2xx_retransmitter> answer_2xx_;
     std::uint32_t answer_2xx_cseq_ = 0;
-    core::time_point answered_at_{};
+    core::time_point answered_at_{};  // when answer() was due: answer_* latency origin
     std::optional<core::time_point> no_answer_at_;
-    bool bye_after_ack_ = false;  // hangup() while the 200 waited for its ACK
+    bool bye_after_ack_ = false;   // hangup() while the 200 waited for its ACK
+    core::time_point bye_due_{};   // that hangup's due time, the BYE's latency origin
+    bool transport_lost_ = false;  // on_transport_lost(): no timer runs any more
 
     // Our re-INVITE (hold/unhold) and what it offered.
     std::optional<sip::client_invite_transaction> reinvite_;
     sdp::hold_intent reinvite_intent_ = sdp::hold_intent::hold;
     sdp::direction offered_direction_ = sdp::direction::sendrecv;
+    // When the hold/unhold was due (latency origin); {} once its first final arrived.
     core::time_point reinvite_sent_{};
     std::vector<pending_request> requests_;
 

@@ -1,6 +1,9 @@
 // The wire side of a call: requests the target sends in (or for) the call, and the
 // responses to our re-INVITE, BYE and INFO.
 
+#include <algorithm>
+#include <cctype>
+#include <string>
 #include <utility>
 
 #include "engine/phone/call.hpp"
@@ -19,6 +22,49 @@ bool same_transaction(const sip::message& a, const sip::message& b) {
     auto ka = sip::server_key_of(a);
     auto kb = sip::server_key_of(b);
     return ka && kb && ka->branch == kb->branch && ka->sent_by == kb->sent_by;
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+std::string_view trim(std::string_view s) noexcept {
+    const auto first = s.find_first_not_of(" \t");
+    if (first == std::string_view::npos) {
+        return {};
+    }
+    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
+// RFC 3326 §2: `Reason: SIP ;cause=200 ;text="Call completed elsewhere"`, the convention
+// a forking proxy uses on the CANCELs to the tabs that lost (RFC 3261 leaves it open).
+bool cancelled_as_completed_elsewhere(const sip::message& cancel) {
+    for (auto value : cancel.get_all(sip::header_id::reason)) {
+        for (auto reason : sip::split_list(value)) {
+            std::string_view rest = reason;
+            const auto semi = rest.find(';');
+            if (!equals_ignoring_case(trim(rest.substr(0, semi)), "SIP") ||
+                semi == std::string_view::npos) {
+                continue;
+            }
+            rest.remove_prefix(semi + 1);
+            while (!rest.empty()) {
+                const auto next = rest.find(';');
+                const auto param = rest.substr(0, next);
+                const auto eq = param.find('=');
+                if (eq != std::string_view::npos &&
+                    equals_ignoring_case(trim(param.substr(0, eq)), "cause") &&
+                    trim(param.substr(eq + 1)) == "200") {
+                    return true;
+                }
+                rest = next == std::string_view::npos ? std::string_view{} : rest.substr(next + 1);
+            }
+        }
+    }
+    return false;
 }
 
 }  // namespace
@@ -141,6 +187,7 @@ void call::on_ack(const sip::message& m, core::time_point now, out_t& out) {
     (void)answer_2xx_->on_ack(now);
     answer_2xx_.reset();
     if (record_.state == call_state::answering || bye_after_ack_) {
+        record_.acked = now;
         call_action l{call_action_type::latency};
         l.step = core::step::answer_to_ack;
         l.latency = now - answered_at_;
@@ -148,7 +195,7 @@ void call::on_ack(const sip::message& m, core::time_point now, out_t& out) {
     }
     if (bye_after_ack_) {
         bye_after_ack_ = false;
-        send_bye(now, out);
+        send_bye(bye_due_, now, out);
         return;
     }
     if (record_.state == call_state::answering) {
@@ -174,6 +221,7 @@ void call::on_cancel(const sip::message& m, core::time_point now, out_t& out) {
     if (record_.state != call_state::ringing) {
         return;
     }
+    record_.completed_elsewhere = cancelled_as_completed_elsewhere(m);
     respond_invite(make_local_response(invite_, 487), now, out);
     end(call_end::remote_cancel, now);
     emit(sdk_2_0_5() ? "callEnded" : "terminated", now, out);
@@ -213,7 +261,7 @@ void call::on_remote_reinvite(const sip::message& m, core::time_point now, out_t
         const auto wish = record_.held ? sdp::direction::sendonly : sdp::direction::sendrecv;
         auto body = answer_sdp(m.body(), wish);
         if (!body) {
-            out.push_back(error_action("sdp_offer"));
+            out.push_back(error_action("reinvite_offer"));
             send(make_local_response(m, 488), out);
             return;
         }
@@ -279,6 +327,11 @@ void call::on_reinvite_final(const sip::message& m, core::time_point now, out_t&
     dialog_->on_response(request, m);
     if (m.status() >= 300) {
         reinvite_sent_ = {};
+        // The call goes on with the old session (RFC 3261 §14.1), but the hold or unhold
+        // the app asked for did not happen.
+        call_action e = error_action("reinvite_refused");
+        e.text = std::to_string(m.status()) + " " + std::string(m.reason());
+        out.push_back(std::move(e));
         return;  // the offer is withdrawn; the transaction sent the ACK
     }
     // RFC 3261 §13.2.2.4: every 2xx (retransmissions too) is acknowledged by the core.
@@ -286,7 +339,15 @@ void call::on_reinvite_final(const sip::message& m, core::time_point now, out_t&
     if (!first) {
         return;
     }
-    take_answer(m.body(), out);
+    if (!take_answer(m.body(), out)) {
+        // What Chrome's setRemoteDescription failure makes the 2.0.5 SDK do (seen in
+        // tests/interop): the ACK above, then BYE with Reason 488 and callEnded.
+        reinvite_sent_ = {};
+        send_bye(now, now, out, "SIP;cause=488;text=\"Not Acceptable Here\"");
+        end(call_end::local_hangup, now);
+        emit("callEnded", now, out);
+        return;
+    }
     call_action l{call_action_type::latency};
     l.step = reinvite_intent_ == sdp::hold_intent::hold ? core::step::hold : core::step::unhold;
     l.latency = now - reinvite_sent_;

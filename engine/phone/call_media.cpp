@@ -64,12 +64,15 @@ std::optional<std::string> call::answer_sdp(std::string_view offer_text, sdp::di
 std::string call::offer_sdp(sdp::direction d) {
     sdp::webrtc_audio_params p = negotiated_;
     p.direction = d;
+    // Chrome re-offers actpass on the established DTLS association (JSEP); the answerer
+    // keeps its role, which take_answer() checks.
+    p.setup = sdp::setup_role::actpass;
     ++negotiated_.session_version;
     last_offer_ = sdp::build_webrtc_audio(p);
     return sdp::serialize(*last_offer_);
 }
 
-void call::take_answer(std::string_view answer_text, out_t& out) {
+bool call::take_answer(std::string_view answer_text, out_t& out) {
     auto protocol_error = [&out](std::string_view kind) {
         out.push_back({call_action_type::protocol_error, kind});
     };
@@ -78,15 +81,41 @@ void call::take_answer(std::string_view answer_text, out_t& out) {
     if (m == nullptr) {
         // RFC 3261 §13.2.1: the 2xx to an INVITE with an offer carries the answer.
         protocol_error("sdp_answer");
-        return;
+        return true;  // SIP.js keeps a call whose 2xx lacks the answer
     }
-    if (last_offer_ && !sdp::check_answer(*last_offer_, *answer).empty()) {
-        // RFC 3264 §6.1 / RFC 6337 §5.2, e.g. a sendrecv answer to our sendonly hold.
-        // Both SDK versions keep the call; the report names the breach.
-        protocol_error("sdp_answer_direction");
+    // Our DTLS role was fixed by our first answer (negotiated_.setup); the answer to our
+    // actpass re-offer must take the other one (RFC 5763 §5), or both ends claim one role
+    // and Chrome refuses the answer ("Failed to set SSL role for the transport").
+    const sdp::setup_role* role = sdp::find<sdp::setup_role>(m->attributes);
+    role = role != nullptr ? role : sdp::find<sdp::setup_role>(answer->attributes);
+    if (role != nullptr && (*role == negotiated_.setup || *role == sdp::setup_role::actpass ||
+                            *role == sdp::setup_role::holdconn)) {
+        call_action e{call_action_type::protocol_error, "sdp_answer"};
+        e.text = "answer a=setup:" + std::string(sdp::to_string(*role)) + " to our actpass offer "
+                 "while we are DTLS " + std::string(sdp::to_string(negotiated_.setup)) +
+                 " (RFC 5763 §5: the established roles are kept)";
+        out.push_back(std::move(e));
+        return false;
+    }
+    // Both SDK versions keep the call whatever the answer's defect; the report names it.
+    const auto answered = answer->direction_of(*m);
+    if (!sdp::is_valid_answer(offered_direction_, answered)) {
+        // RFC 3264 §6.1 / RFC 6337 §5.3, e.g. a sendrecv answer to our sendonly hold.
+        call_action e{call_action_type::protocol_error, "sdp_answer_direction"};
+        e.text = "answer " + std::string(sdp::to_string(answered)) + " to our offer " +
+                 std::string(sdp::to_string(offered_direction_));
+        out.push_back(std::move(e));
+    } else if (last_offer_) {
+        // RFC 3264 §6: the rest of the answer's shape (m= lines, formats).
+        if (auto breaches = sdp::check_answer(*last_offer_, *answer); !breaches.empty()) {
+            call_action e{call_action_type::protocol_error, "sdp_answer"};
+            e.text = breaches.front().reason;
+            out.push_back(std::move(e));
+        }
     }
     // The stream as both ends now allow it, seen from our side.
     local_direction_ = sdp::intersect(offered_direction_, sdp::reverse(answer->direction_of(*m)));
+    return true;
 }
 
 }  // namespace ringstorm::phone

@@ -110,6 +110,13 @@ using registration_actions = std::vector<registration_action>;
 // The `method` label of a message: its method, or the CSeq method of a response.
 core::sip_method stats_method_of(const sip::message& m);
 
+// One WebSocket frame read by registration::read_frame: the ladder note and protocol errors
+// it caused, and the message when it held one (none for keep-alives and unparsable frames).
+struct inbound_frame {
+    std::vector<registration_action> actions;
+    std::optional<sip::message> message;
+};
+
 class registration {
 public:
     // `seed` makes the Contact, Call-ID, tags, branches and cnonces reproducible.
@@ -129,7 +136,18 @@ public:
     registration_actions on_connected(std::chrono::nanoseconds ws_connect,
                                       std::chrono::nanoseconds tls_handshake, core::time_point now);
     registration_actions on_connect_failed(const transport::failure& why, core::time_point now);
+    // read_frame() then on_message(): a frame for the registration alone.
     registration_actions on_frame(std::string_view frame, core::time_point now);
+    // Reads a frame once for whoever it belongs to (the tab routes call messages to its
+    // calls): notes it on the ladder, parses it leniently like the SDK, counts what it
+    // could not read (`sip_parse`, `sip_header_skipped`). Counts no SIP message.
+    inbound_frame read_frame(std::string_view frame, core::time_point now);
+    // A message read by read_frame that belongs to no call: counted, then a response to
+    // our REGISTER or a request from the target (OPTIONS 200, BYE/CANCEL 481, ...).
+    registration_actions on_message(sip::message m, core::time_point now);
+    // Whether a request is addressed to this phone: a Request-URI with our Contact user,
+    // our AOR user, or no user at all. Others are answered 404.
+    bool addressed_to_me(const sip::message& request) const;
     // The socket ended without our close_action (the peer closed it or it broke).
     registration_actions on_closed(const transport::failure& why, core::time_point now);
 
@@ -140,6 +158,13 @@ public:
     // Orderly end: no more refreshes, retries or queued calls; an in-flight transaction
     // may still finish.
     void stop() noexcept;
+
+    // ---- the tab's call records ----
+    // The tab keeps its calls in the same timeline: their episodes (timeline::calls), call
+    // and session events (after any register event the machine recorded before them).
+    timeline& records() noexcept { return timeline_; }
+    // One ladder entry (a call's message in or out), bounded like the machine's own.
+    void note(std::string text, bool sent, core::time_point now);
 
     bool registered() const noexcept { return registered_; }
     bool busy() const noexcept { return current_ >= 0; }  // a connect or transaction in flight
@@ -160,7 +185,6 @@ private:
     std::size_t open_episode(episode_kind kind, core::time_point due, core::time_point now);
     void emit(std::string_view name, core::time_point now, out_t& out);
     void end_episode(episode_outcome outcome, std::string detail, core::time_point now);
-    void note(std::string text, bool sent, core::time_point now);
     void close_ws(core::time_point now, out_t& out);
     void renew_identity();
 

@@ -3,6 +3,8 @@
 // way). Bad input never stops the phone: it is counted as a protocol error, noted on the
 // ladder, and the tab goes on.
 
+#include <iterator>
+
 #include "engine/phone/registration.hpp"
 #include "engine/sip/headers.hpp"
 #include "engine/sip/parser.hpp"
@@ -28,9 +30,19 @@ core::sip_method stats_method_of(const sip::message& m) {
 }
 
 registration_actions registration::on_frame(std::string_view frame, core::time_point now) {
-    out_t out;
+    auto in = read_frame(frame, now);
+    if (in.message) {
+        auto more = on_message(std::move(*in.message), now);
+        in.actions.insert(in.actions.end(), std::make_move_iterator(more.begin()),
+                          std::make_move_iterator(more.end()));
+    }
+    return std::move(in.actions);
+}
+
+inbound_frame registration::read_frame(std::string_view frame, core::time_point now) {
+    inbound_frame in;
     if (only_line_ends(frame)) {
-        return out;
+        return in;
     }
     note(std::string(frame), false, now);
     // Lenient like the SDK: header lines it cannot read are skipped, not fatal.
@@ -39,15 +51,20 @@ registration_actions registration::on_frame(std::string_view frame, core::time_p
     options.skipped_lines = &skipped;
     auto parsed = sip::parse(frame, options);
     if (!parsed) {
-        out.push_back(protocol_error_action("sip_parse"));
+        in.actions.push_back(protocol_error_action("sip_parse"));
         note("unparsable SIP: " + parsed.error().to_string(), false, now);
-        return out;
+        return in;
     }
     if (!skipped.empty()) {
-        out.push_back(protocol_error_action("sip_header_skipped"));
+        in.actions.push_back(protocol_error_action("sip_header_skipped"));
         note("skipped header line: " + skipped.front().to_string(), false, now);
     }
-    sip::message m = std::move(*parsed);
+    in.message = std::move(*parsed);
+    return in;
+}
+
+registration_actions registration::on_message(sip::message m, core::time_point now) {
+    out_t out;
     out.push_back(sip_count_action(core::direction::received, stats_method_of(m),
                                    core::status_class_of(m.status())));
     if (m.is_response()) {
@@ -58,24 +75,29 @@ registration_actions registration::on_frame(std::string_view frame, core::time_p
     return out;
 }
 
+bool registration::addressed_to_me(const sip::message& request) const {
+    // The target may address us by Contact user, by AOR user, or by domain only.
+    auto uri = sip::parse_uri(request.request_uri());
+    return !uri || uri->user.empty() || uri->user == identity_.contact_user ||
+           uri->user == config_.account.auth_user;
+}
+
 void registration::on_request(const sip::message& request, core::time_point now, out_t& out) {
     const sip::method method = request.method();
     if (method == sip::method::ack) {
         return;  // ACK of our non-2xx answer to an INVITE (RFC 3261 §17.2.1): absorbed
     }
-    // Requests for another user get 404 (the contract's wire behaviour); the target may
-    // address us by Contact user, by AOR user, or by domain only.
-    auto uri = sip::parse_uri(request.request_uri());
-    const bool for_other_user = uri && !uri->user.empty() && uri->user != identity_.contact_user &&
-                                uri->user != config_.account.auth_user;
     int status = 405;
-    if (for_other_user) {
-        status = 404;
+    if (!addressed_to_me(request)) {
+        status = 404;  // requests for another user (the contract's wire behaviour)
     } else if (method == sip::method::options) {
         status = 200;  // SIP.js answers OPTIONS itself (RFC 3261 §11.2)
+    } else if (method == sip::method::invite && !sip::to_tag(request).empty()) {
+        status = 481;  // a re-INVITE of a dialog this phone does not have (RFC 3261 §12.2.2)
     } else if (method == sip::method::invite) {
-        // This registration-only phone takes no calls: 480 Temporarily Unavailable, what
-        // the SDK sends for a call it cannot present (calls are phone/call's work).
+        // A new INVITE the tab did not take as a call (it is closing, like a page being
+        // unloaded): 480 Temporarily Unavailable, what the SDK sends for a call it cannot
+        // present.
         status = 480;
     } else if (method == sip::method::bye || method == sip::method::cancel) {
         status = 481;  // no such dialog or transaction (RFC 3261 §15.1.2, §9.2)

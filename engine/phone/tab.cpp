@@ -1,10 +1,11 @@
 // The driver of one tab: performs the registration machine's actions with Asio on the
-// worker's io_context (WebSocket, one steady_timer for the machine's earliest deadline,
-// stats, the listener). Every Asio handler holds only a weak pointer to the tab's state
-// and an epoch number, so a handler that outlives the tab, or a connection the tab has
-// moved on from, does nothing.
+// worker's io_context (WebSocket, one steady_timer for the earliest deadline of the
+// registration and the calls, stats, the listener), and the tab's lifetime (shutdown,
+// abort). The calls' side is tab_calls.cpp.
 
 #include "engine/phone/tab.hpp"
+
+#include <algorithm>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -13,7 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "engine/phone/registration.hpp"
+#include "engine/phone/tab_state.hpp"
 
 namespace ringstorm::phone {
 
@@ -35,43 +36,16 @@ registration_config config_for(const worker_env& env, scenario::account account)
 
 }  // namespace
 
-// Everything a handler may touch, shared with the handlers through weak pointers.
-struct tab_state : std::enable_shared_from_this<tab_state> {
-    tab_state(worker_env& e, tab& o, scenario::account account, std::uint64_t p, std::uint32_t i,
-              std::uint64_t seed)
-        : env(e),
-          owner(&o),
-          machine(config_for(e, std::move(account)), seed),
-          phone(p),
-          index(i),
-          timer(e.io),
-          idle(e.io) {}
-
-    void perform(registration_actions actions);
-    void start_connect();
-    void rearm();
-    void on_send_error(std::error_code ec);
-    void drop_all() noexcept;
-
-    worker_env& env;
-    tab* owner;  // null once the tab is destroyed
-    event_listener* listener = nullptr;
-    registration machine;
-    std::uint64_t phone;
-    std::uint32_t index;
-    std::shared_ptr<transport::ws_client> client;
-    std::shared_ptr<transport::ws_client> closing;  // kept until its close handshake is done
-    std::uint64_t epoch = 0;  // bumped per connection; stale handlers compare and return
-    net::steady_timer timer;
-    std::optional<core::time_point> armed;
-    std::uint64_t timer_generation = 0;
-    net::steady_timer idle;  // wakes shutdown() when nothing is in flight any more
-    bool aborted = false;
-};
-
-struct tab::impl {
-    std::shared_ptr<tab_state> state;
-};
+tab_state::tab_state(worker_env& e, tab& o, registration_config config, std::uint64_t p,
+                     std::uint32_t i, std::uint64_t seed)
+    : env(e),
+      owner(&o),
+      machine(std::move(config), seed),
+      phone(p),
+      index(i),
+      timer(e.io),
+      idle(e.io),
+      call_rng(seed ^ 0xc2b2ae3d27d4eb4fULL) {}
 
 namespace {
 
@@ -92,13 +66,13 @@ net::awaitable<void> connect_task(std::weak_ptr<tab_state> weak,
         [weak, epoch](transport::connection&, std::string frame) {
             auto st = weak.lock();
             if (st && !st->aborted && st->epoch == epoch) {
-                st->perform(st->machine.on_frame(frame, core::clock::now()));
+                st->on_frame(frame, core::clock::now());
             }
         },
         [weak, epoch](transport::connection&, const transport::failure& why) {
             auto st = weak.lock();
             if (st && !st->aborted && st->epoch == epoch) {
-                st->perform(st->machine.on_closed(why, core::clock::now()));
+                st->on_ws_lost(why, core::clock::now());
             }
         });
     const auto& t = *connected;
@@ -115,20 +89,19 @@ void tab_state::perform(registration_actions actions) {
                 start_connect();
                 break;
             case action_type::send:
-                if (client && client->is_open()) {
-                    if (auto ec = client->send(std::move(a.text))) {
-                        on_send_error(ec);
-                    }
-                }
+                send_frame(std::move(a.text));
                 break;
             case action_type::close:
                 // The machine considers the socket gone: later frames and the close
-                // report belong to no one.
+                // report belong to no one, and the calls on it are lost.
                 ++epoch;
                 if (client && client->connection_ptr()) {
                     client->connection_ptr()->close_detached();
                 }
                 closing = std::move(client);
+                closing_own_socket = true;
+                calls_lost(core::clock::now());
+                closing_own_socket = false;
                 break;
             case action_type::emit:
                 if (listener && owner) {
@@ -149,9 +122,14 @@ void tab_state::perform(registration_actions actions) {
                 break;
         }
     }
-    rearm();
-    if (!machine.busy()) {
-        idle.cancel();
+    settle();
+}
+
+void tab_state::send_frame(std::string text) {
+    if (client && client->is_open()) {
+        if (auto ec = client->send(std::move(text))) {
+            on_send_error(ec);
+        }
     }
 }
 
@@ -170,8 +148,27 @@ void tab_state::start_connect() {
                   [](std::exception_ptr) {});
 }
 
+void tab_state::settle() {
+    std::erase_if(calls, [](const live_call& c) { return c.ended && c.finished(); });
+    rearm();
+    if (!busy()) {
+        idle.cancel();
+    }
+}
+
+bool tab_state::busy() const noexcept {
+    return machine.busy() ||
+           std::any_of(calls.begin(), calls.end(), [](const live_call& c) { return c.busy(); });
+}
+
 void tab_state::rearm() {
-    const auto deadline = aborted ? std::nullopt : machine.next_deadline();
+    std::optional<core::time_point> deadline;
+    if (!aborted) {
+        deadline = machine.next_deadline();
+        for (const auto& c : calls) {
+            deadline = sip::earliest({deadline, c.next_deadline()});
+        }
+    }
     if (deadline == armed) {
         return;
     }
@@ -188,8 +185,26 @@ void tab_state::rearm() {
             return;
         }
         s->armed.reset();
-        s->perform(s->machine.on_timer(core::clock::now()));
+        s->on_timer(core::clock::now());
     });
+}
+
+void tab_state::on_timer(core::time_point now) {
+    // Which calls are due is decided first: performing one call's actions may end or add
+    // nothing else, but must not be iterated over while `calls` changes.
+    std::vector<std::uint32_t> due;
+    for (const auto& c : calls) {
+        if (sip::is_due(c.next_deadline(), now)) {
+            due.push_back(c.episode);
+        }
+    }
+    for (const auto episode : due) {
+        if (auto* c = find_call(episode)) {
+            perform_call(episode, c->visit([now](auto& m) { return m.on_timer(now); }), now,
+                         nullptr);
+        }
+    }
+    perform(machine.on_timer(now));
 }
 
 void tab_state::on_send_error(std::error_code ec) {
@@ -205,15 +220,28 @@ void tab_state::on_send_error(std::error_code ec) {
     net::post(env.io, [weak = weak_from_this(), why = std::move(why), my_epoch]() {
         auto s = weak.lock();
         if (s && !s->aborted && s->epoch == my_epoch) {
-            s->perform(s->machine.on_closed(why, core::clock::now()));
+            s->on_ws_lost(why, core::clock::now());
         }
     });
+}
+
+void tab_state::on_ws_lost(const transport::failure& why, core::time_point now) {
+    calls_lost(now);
+    perform(machine.on_closed(why, now));
 }
 
 void tab_state::drop_all() noexcept {
     aborted = true;
     ++epoch;
     machine.stop();
+    // Calls cut here stay unended in their episodes (cut by the run's end), but the gauge
+    // of calls up must come down for each of them.
+    for (auto& c : calls) {
+        if (c.active) {
+            c.active = false;
+            --env.stats.active_calls;
+        }
+    }
     armed.reset();
     ++timer_generation;
     timer.cancel();
@@ -231,7 +259,8 @@ void tab_state::drop_all() noexcept {
 tab::tab(worker_env& env, scenario::account account, std::uint64_t phone, std::uint32_t index,
          std::uint64_t seed)
     : impl_(std::make_unique<impl>()) {
-    impl_->state = std::make_shared<tab_state>(env, *this, std::move(account), phone, index, seed);
+    impl_->state = std::make_shared<tab_state>(env, *this, config_for(env, std::move(account)),
+                                               phone, index, seed);
 }
 
 tab::~tab() {
@@ -263,9 +292,14 @@ void tab::unregister(core::time_point due) {
 
 net::awaitable<void> tab::shutdown(core::time_point deadline) {
     auto s = impl_->state;  // the state outlives this coroutine even if the tab does not
+    s->stopping = true;
     s->machine.stop();
-    s->rearm();
-    while (!s->aborted && s->machine.busy() && core::clock::now() < deadline) {
+    if (!s->aborted) {
+        s->unload_calls(core::clock::now());
+    }
+    s->settle();
+    // What the unload lets finish: the transaction in flight, our BYE's answer.
+    while (!s->aborted && s->busy() && core::clock::now() < deadline) {
         s->idle.expires_at(deadline);
         (void)co_await s->idle.async_wait(net::as_tuple(net::use_awaitable));
     }

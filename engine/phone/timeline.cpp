@@ -1,4 +1,5 @@
-// Names of episode kinds and outcomes, as reports and the contract checker print them.
+// Names of episode kinds and outcomes and of call ends, as reports and the contract checker
+// print them.
 
 #include "engine/phone/timeline.hpp"
 
@@ -44,6 +45,40 @@ std::string_view to_string(episode_outcome o) noexcept {
             return "not_sent";
     }
     return "unknown";
+}
+
+std::string_view to_string(call_end e) noexcept {
+    switch (e) {
+        case call_end::none:
+            return "none";
+        case call_end::remote_bye:
+            return "remote_bye";
+        case call_end::remote_cancel:
+            return "remote_cancel";
+        case call_end::local_hangup:
+            return "local_hangup";
+        case call_end::local_reject:
+            return "local_reject";
+        case call_end::no_answer:
+            return "no_answer";
+        case call_end::no_ack:
+            return "no_ack";
+        case call_end::bad_offer:
+            return "bad_offer";
+        case call_end::bad_invite:
+            return "bad_invite";
+        case call_end::reinvite_timeout:
+            return "reinvite_timeout";
+        case call_end::transport_error:
+            return "transport_error";
+        case call_end::local_close:
+            return "local_close";
+        case call_end::remote_rejected:
+            return "remote_rejected";
+        case call_end::no_final:
+            return "no_final";
+    }
+    return "none";
 }
 
 }  // namespace ringstorm::phone

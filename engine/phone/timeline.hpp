@@ -5,6 +5,7 @@
 // checker (engine/contract) and the reporters read it.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,12 +15,18 @@
 
 namespace ringstorm::phone {
 
+// recorded_event::call of an event that belongs to no call (register events).
+inline constexpr std::uint32_t no_call = 0xffffffffU;
+
 // One SDK callback as the app would see it. `name` points into a static table (the SDK's
 // own strings: "sent_request", "registered", ...), so recording costs no allocation.
 struct recorded_event {
     core::time_point at{};
     scenario::callback_kind callback = scenario::callback_kind::register_event;
     std::string_view name;
+    // The call this event is about: an index into timeline::calls (call events, and the
+    // session events another tab's call caused); no_call otherwise.
+    std::uint32_t call = no_call;
 };
 
 // Why an episode began.
@@ -66,9 +73,63 @@ struct ladder_entry {
     std::string text;   // the whole message (or a transport note such as "ws closed 1000")
 };
 
+// Why a call ended (from the wire or the app).
+enum class call_end : std::uint8_t {
+    none,              // still live (or cut by the run's end)
+    remote_bye,        // the target's BYE
+    remote_cancel,     // the target's CANCEL while ringing (200 + 487)
+    local_hangup,      // Hangup(): BYE when established, 480 while ringing
+    local_reject,      // reject: 486 Busy Here
+    no_answer,         // 2.0.5: 60 s without Answer, 480 sent
+    no_ack,            // the 2xx was never acknowledged: BYE after 64·T1
+    bad_offer,         // the INVITE could not be answered (no SDP, no Opus): 488
+    bad_invite,        // the INVITE lacked what a dialog needs: 400
+    reinvite_timeout,  // our re-INVITE got no answer: BYE (RFC 3261 §14.1)
+    transport_error,   // the WebSocket was lost during the call
+    // The phone closed its own WebSocket during the call (2.0.5 closes it right after its
+    // de-REGISTER, and in its retry loop): the app's doing, not the target's, so the
+    // contract has no row for it and does not judge the call's callbacks.
+    local_close,
+    remote_rejected,   // caller role: a 3xx-6xx final answer to our INVITE
+    no_final,          // caller role: no final answer to our INVITE (Timer B) or our CANCEL
+};
+std::string_view to_string(call_end e) noexcept;  // "remote_bye", ...
+
+// Which side of the call the tab is.
+enum class call_role : std::uint8_t {
+    callee,  // an incoming INVITE (the SDK's only role)
+    caller,  // Ringstorm's caller phones: a UAC INVITE through a proxy
+};
+
+// A rule the target broke during a call, as the phone saw it on the wire. `rule` is a
+// stable contract rule id ("call.ack_missing", ...; engine/contract/README.md lists them).
+struct call_finding {
+    std::string_view rule;
+    std::string detail;  // what was seen, with the RFC section
+    core::time_point at{};
+};
+
+// One call of a tab, as the contract judges it. Its events are the timeline's events whose
+// `call` is this call's index.
+struct call_episode {
+    std::string call_id;
+    call_role role = call_role::callee;
+    core::time_point started{};                // INVITE received (callee) or due (caller)
+    std::optional<core::time_point> answered;  // callee: Answer(); caller: the 2xx received
+    std::optional<core::time_point> acked;     // callee: the ACK of our 2xx arrived
+    std::optional<core::time_point> ended;     // nullopt while live or cut by the run's end
+    call_end end = call_end::none;
+    // A CANCEL carrying `Reason: SIP;cause=200` (the call was answered on another tab).
+    bool completed_elsewhere = false;
+    bool forked = false;              // the phone has several tabs: the call rang on all
+    std::uint16_t final_status = 0;   // our final answer to the INVITE (callee), or theirs
+    std::vector<call_finding> findings;
+};
+
 struct timeline {
     std::vector<recorded_event> events;
     std::vector<episode> episodes;
+    std::vector<call_episode> calls;  // every call of the tab, in order of arrival
     // The most recent SIP messages, oldest first. Bounded (ladder_limit_bytes) so an idle
     // phone that refreshes for hours does not grow: the oldest entries are dropped first,
     // `ladder_dropped` counts them.

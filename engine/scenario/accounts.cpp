@@ -160,6 +160,10 @@ account account_source::at(std::uint64_t index) const {
     return a;
 }
 
+std::uint64_t account_source::number(std::uint64_t index) const noexcept {
+    return user_ ? first_ + index : index + 1;
+}
+
 void account_source::append_user_name(std::string& out, std::uint64_t index) const {
     if (rows_ != nullptr) {
         out += (*rows_)[index].user_name;

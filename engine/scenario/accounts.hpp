@@ -86,6 +86,9 @@ public:
     std::optional<std::uint64_t> capacity() const noexcept;
     // Credentials of phone `index`; `index` < capacity() for a CSV source.
     account at(std::uint64_t index) const;
+    // The number {n} stands for in templates of phone `index`: first + index for a
+    // pattern, the row number (index + 1) for a CSV.
+    std::uint64_t number(std::uint64_t index) const noexcept;
     // Only the user name, appended to `out`: the hot path when labelling events.
     void append_user_name(std::string& out, std::uint64_t index) const;
 

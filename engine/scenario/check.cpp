@@ -71,6 +71,66 @@ void check_reachability(const block& steps, bool top_level, sink& diags) {
     }
 }
 
+void check_expect(const scenario& s, sink& diags, const section_validity& valid, const step& st,
+                  const expect_step& expect) {
+    if (valid.contract && s.contract == contract_profile::exotel_web_sdk_2_0_5 &&
+        expect.event.callback != callback_kind::session_event &&
+        expect.event.name == "terminated") {
+        const bool call = expect.event.callback == callback_kind::call_event;
+        diags.error(
+            st.where,
+            "expect '" + written_name(expect.event) +
+                "' never passes under contract exotel-web-sdk-2.0.5: that SDK never emits it",
+            call ? "expect call:callEnded instead, or use contract: documented"
+                 : "expect unregistered instead, or use contract: documented");
+    }
+    if (valid.accounts && expect.event.callback == callback_kind::session_event &&
+        s.accounts.tabs < 2) {
+        diags.error(st.where,
+                    "expect '" + written_name(expect.event) +
+                        "' never passes with one tab: session events come from the other tabs",
+                    "set accounts.tabs to 2 or more, or expect a call event");
+    }
+}
+
+// Call steps against the accounts and the target.
+void check_call_step(const scenario& s, sink& diags, const section_validity& valid,
+                     const step& st) {
+    if (const auto* close = std::get_if<close_tab_step>(&st.action)) {
+        if (valid.accounts && close->tab >= s.accounts.tabs) {
+            diags.error(st.where,
+                        "close_tab " + std::to_string(close->tab) + ": the phones have " +
+                            std::to_string(s.accounts.tabs) + " tab(s), numbered from 0",
+                        "close a tab from 0 to " + std::to_string(s.accounts.tabs - 1) +
+                            ", or raise accounts.tabs");
+        }
+    }
+    if (const auto* call = std::get_if<call_step>(&st.action)) {
+        if (valid.target && !s.target.url) {
+            diags.error(st.where,
+                        "call needs a target that routes calls between users (a proxy such as "
+                        "Kamailio); the embedded target answers a phone's INVITE 405",
+                        "give target.url (or --target), see call-proxy-caller.yaml");
+        }
+        if (valid.accounts && call->offset < 0) {
+            const std::uint64_t lowest = s.accounts.source.number(0);
+            if (static_cast<std::uint64_t>(-call->offset) > lowest) {
+                diags.error(st.where,
+                            "call offset " + std::to_string(call->offset) + " makes phone " +
+                                std::to_string(lowest) + " call a negative number",
+                            "raise the offset to at least -" + std::to_string(lowest));
+            }
+        }
+    }
+    if (std::holds_alternative<wait_call_step>(st.action) && valid.target && !s.target.url &&
+        !s.target.calls) {
+        diags.error(st.where,
+                    "wait_call never passes: the embedded target places no calls without "
+                    "target.calls",
+                    "add e.g. target: {calls: {after: 1s, talk_time: 5s}}, or give target.url");
+    }
+}
+
 void check_steps(const scenario& s, sink& diags, const section_validity& valid) {
     check_reachability(s.phone, true, diags);
     walk(s.phone, 0, [&](const step& st, int) {
@@ -79,16 +139,10 @@ void check_steps(const scenario& s, sink& diags, const section_validity& valid) 
                         "this loop never ends: it has no until or for, and the run has no duration",
                         "add until: 5m or for: 1m to the loop, or duration: 5m under load");
         }
-        const auto* expect = std::get_if<expect_step>(&st.action);
-        if (expect != nullptr && valid.contract &&
-            s.contract == contract_profile::exotel_web_sdk_2_0_5 &&
-            expect->event.name == "terminated") {
-            diags.error(
-                st.where,
-                "expect 'terminated' never passes under contract exotel-web-sdk-2.0.5: that SDK "
-                "never emits it",
-                "expect unregistered instead, or use contract: documented");
+        if (const auto* expect = std::get_if<expect_step>(&st.action)) {
+            check_expect(s, diags, valid, st, *expect);
         }
+        check_call_step(s, diags, valid, st);
     });
 }
 

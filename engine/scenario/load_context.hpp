@@ -127,6 +127,7 @@ struct load_state {
     section_validity valid;
 };
 void load_target(load_state& st, const field& f);
+void load_target_calls(load_state& st, const field& f);  // target.calls (target_calls.cpp)
 void load_accounts(load_state& st, const field& f);
 void load_load(load_state& st, const field& f);
 void load_thresholds(load_state& st, const field& f);

@@ -7,7 +7,8 @@
 namespace ringstorm::scenario::detail {
 namespace {
 
-constexpr std::array<std::string_view, 4> target_keys{"url", "insecure", "ca", "sipdomain"};
+constexpr std::array<std::string_view, 5> target_keys{"url", "insecure", "ca", "sipdomain",
+                                                      "calls"};
 constexpr std::array<std::string_view, 5> account_keys{"pattern", "password", "first", "tabs",
                                                        "csv"};
 constexpr std::array<std::string_view, 5> load_keys{"phones", "rate", "duration", "stages",
@@ -193,6 +194,9 @@ void load_target(load_state& st, const field& f) {
     }
     if (const field* domain = m.get("sipdomain")) {
         load_sipdomain(st, *domain);
+    }
+    if (const field* calls = m.get("calls")) {
+        load_target_calls(st, *calls);
     }
 }
 

@@ -4,6 +4,7 @@
 // (`std::shared_ptr<const scenario>`); runtime counters live in stats, never here.
 // The format is documented in scenarios/README.md.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -31,11 +32,53 @@ std::string_view to_string(contract_profile p) noexcept;  // "documented", "exot
 std::optional<contract_profile> parse_contract_profile(std::string_view text) noexcept;
 std::span<const std::string_view> contract_profile_names() noexcept;
 
+// What the embedded target does with a call it places (and so which row of
+// sdk-callback-contract.md it exercises); the names of engine/target's call_behaviour.
+enum class target_call_behaviour : std::uint8_t {
+    answered_then_target_bye,     // ACK the 2xx, talk for talk_time, then BYE
+    target_cancel_while_ringing,  // CANCEL cancel_after the first provisional response
+    remote_hold_then_bye,         // ACK, hold re-INVITE after hold_after, BYE at talk_time
+    no_ack,                       // never ACK the 2xx
+    phone_hangs_up,               // ACK and wait (up to talk_time) for the phone's BYE
+};
+std::string_view to_string(target_call_behaviour b) noexcept;  // "no_ack", ...
+std::span<const std::string_view> target_call_behaviour_names() noexcept;
+
+struct target_call_weight {
+    target_call_behaviour behaviour = target_call_behaviour::answered_then_target_bye;
+    std::uint32_t weight = 1;  // out of the sum of the mix's weights
+};
+
+// `target.calls`: the calls the embedded target places to the registered phones. Plain
+// values (this library does not depend on engine/target); `ringstorm run` maps them to
+// target::call_options. The defaults are the target's own.
+struct target_calls_config {
+    enum class mode : std::uint8_t {
+        each_binding,  // `after`: each registered AOR is called `after` after it registers,
+                       // and again `after` after each of its calls ended
+        rate,          // `rate` calls per second over all registered bindings
+    };
+    mode how = mode::each_binding;
+    core::duration after{std::chrono::seconds(1)};
+    double rate = 0;
+    bool poisson = true;                      // `spacing`: poisson (exponential gaps) or fixed
+    std::vector<target_call_weight> mix{{}};  // `behaviour` is a mix of one
+    core::duration talk_time{std::chrono::seconds(40)};
+    core::duration cancel_after{std::chrono::seconds(2)};
+    core::duration hold_after{std::chrono::seconds(3)};
+    core::duration ring_timeout{std::chrono::seconds(65)};
+    bool fork = true;    // an AOR with several tabs rings on all of them
+    source_location at;  // the `calls` key
+
+    bool uses(target_call_behaviour b) const noexcept;  // in the mix with a weight > 0
+};
+
 struct target_config {
-    std::optional<target_url> url;  // nullopt: start the embedded target on loopback
-    bool insecure = false;          // skip TLS certificate verification
-    std::string ca;                 // CA file (resolved path); empty: the system store
-    std::string sipdomain;          // AOR domain; empty: the target URL's host
+    std::optional<target_url> url;             // nullopt: start the embedded target on loopback
+    bool insecure = false;                     // skip TLS certificate verification
+    std::string ca;                            // CA file (resolved path); empty: the system store
+    std::string sipdomain;                     // AOR domain; empty: the target URL's host
+    std::optional<target_calls_config> calls;  // nullopt: the embedded target places no calls
     source_location url_at, insecure_at, ca_at, sipdomain_at;
 };
 

@@ -2,6 +2,7 @@
 #include <array>
 
 #include "engine/scenario/load_context.hpp"
+#include "engine/scenario/step_loader.hpp"
 #include "engine/scenario/suggest.hpp"
 
 namespace ringstorm::scenario::detail {
@@ -12,15 +13,6 @@ constexpr std::uint64_t max_repeat = 1'000'000;
 // YAML aliases can repeat a subtree many times over; a script this long is a mistake or an
 // attack on memory, never a test plan.
 constexpr std::size_t max_steps = 10'000;
-
-// Register events (sdk-callback-contract.md, RegisterEventCallBack). Call and session
-// events join this table with the call steps.
-constexpr std::array<event_name, 4> known_events{{
-    {callback_kind::register_event, "sent_request"},
-    {callback_kind::register_event, "registered"},
-    {callback_kind::register_event, "unregistered"},
-    {callback_kind::register_event, "terminated"},
-}};
 
 class step_reader;
 using step_parser = std::optional<step_action> (*)(step_reader&, const field& args);
@@ -59,12 +51,16 @@ std::optional<step_action> parse_no_args(step_reader& r, const field& args, step
     return value;
 }
 
-std::optional<step_action> parse_register(step_reader& r, const field& args) {
-    return parse_no_args(r, args, register_step{});
+// A step without arguments: `- answer`.
+template <class Step>
+std::optional<step_action> parse_bare(step_reader& r, const field& args) {
+    return parse_no_args(r, args, Step{});
 }
 
-std::optional<step_action> parse_unregister(step_reader& r, const field& args) {
-    return parse_no_args(r, args, unregister_step{});
+// A step whose arguments need only the diagnostics (the call steps, step_loader_calls.cpp).
+template <std::optional<step_action> (*Parse)(sink&, const field&)>
+std::optional<step_action> with_diags(step_reader& r, const field& args) {
+    return Parse(r.diags(), args);
 }
 
 std::optional<delay> parse_uniform(step_reader& r, const field& f) {
@@ -136,23 +132,12 @@ std::optional<step_action> parse_expect(step_reader& r, const field& args) {
             std::string("expect needs ") + (event == nullptr ? "an event" : "a deadline (within)"),
             "write e.g. expect: {event: registered, within: 5s}");
     }
-    auto name = event != nullptr ? read_text(r.diags(), *event) : std::nullopt;
+    auto name = event != nullptr ? read_event_name(r.diags(), *event) : std::nullopt;
     auto deadline = within != nullptr ? read_duration(r.diags(), *within, false) : std::nullopt;
     if (!name || !deadline) {
         return std::nullopt;
     }
-    for (const event_name& known : known_events) {
-        if (known.name == *name) {
-            return expect_step{known, *deadline};
-        }
-    }
-    std::array<std::string_view, known_events.size()> names{};
-    for (std::size_t i = 0; i < known_events.size(); ++i) {
-        names[i] = known_events[i].name;
-    }
-    r.diags().error(event->value_at, "unknown event '" + *name + "'" + did_you_mean(*name, names),
-                    "register events: " + one_of(names));
-    return std::nullopt;
+    return expect_step{*name, *deadline};
 }
 
 std::optional<step_action> parse_repeat(step_reader& r, const field& args) {
@@ -211,13 +196,29 @@ std::optional<step_action> parse_loop(step_reader& r, const field& args) {
     return loop;
 }
 
-constexpr std::array<step_kind, 6> step_kinds{{
-    {"register", false, parse_register, "- register"},
-    {"unregister", false, parse_unregister, "- unregister"},
+constexpr std::array<step_kind, 18> step_kinds{{
+    {"register", false, parse_bare<register_step>, "- register"},
+    {"unregister", false, parse_bare<unregister_step>, "- unregister"},
     {"think", true, parse_think, "- think: 30s   or   - think: {uniform: [1s, 5s]}"},
-    {"expect", true, parse_expect, "- expect: {event: registered, within: 5s}"},
+    {"expect", true, parse_expect,
+     "- expect: {event: registered, within: 5s}   or   {event: call:connected, within: 5s}"},
     {"repeat", true, parse_repeat, "- repeat: {count: 3, steps: [...]}"},
     {"loop", true, parse_loop, "- loop: {steps: [...]}   or   - loop: {until: 5m, steps: [...]}"},
+    {"wait_call", false, with_diags<parse_wait_call>,
+     "- wait_call   or   - wait_call: {within: 30s}"},
+    {"answer", false, parse_bare<answer_step>, "- answer"},
+    {"reject", false, parse_bare<reject_step>, "- reject"},
+    {"hangup", false, parse_bare<hangup_step>, "- hangup"},
+    {"hold", false, parse_bare<hold_step>, "- hold"},
+    {"unhold", false, parse_bare<unhold_step>, "- unhold"},
+    {"mute", false, parse_bare<mute_step>, "- mute"},
+    {"unmute", false, parse_bare<unmute_step>, "- unmute"},
+    {"dtmf", true, with_diags<parse_dtmf>,
+     "- dtmf: \"123#\"   or   - dtmf: {digits: \"123#\", gap: 200ms}"},
+    {"call", true, with_diags<parse_call>,
+     "- call: \"sip:2{n:04}@example.com\"   or   - call: {to: \"2{n:04}\", offset: 100}"},
+    {"wait_end", false, with_diags<parse_wait_end>, "- wait_end   or   - wait_end: {within: 60s}"},
+    {"close_tab", false, with_diags<parse_close_tab>, "- close_tab: 1   (0, or bare: the parent)"},
 }};
 
 const step_kind* find_kind(std::string_view name) {

@@ -79,6 +79,18 @@ struct embedded_target::impl {
         return total;
     }
 
+    std::vector<std::string> gather_notes() {
+        std::vector<std::string> out;
+        for (std::size_t i = 0; i < workers.size(); ++i) {
+            auto notes =
+                ask<std::vector<std::string>>(i, [](target_worker& w) { return w.call_notes(); });
+            if (notes) {
+                out.insert(out.end(), notes->begin(), notes->end());
+            }
+        }
+        return out;
+    }
+
     // Runs fn(worker) on worker i's thread and returns its value; nullopt when the worker
     // did not answer within 5 s (wedged or stopped).
     template <class T, class Fn>
@@ -113,6 +125,7 @@ struct embedded_target::impl {
             (void)f.wait_until(deadline);
         }
         final_stats = gather();
+        final_notes = gather_notes();
         pool.stop();
         pool.join();
     }
@@ -126,6 +139,7 @@ struct embedded_target::impl {
     std::string domain;
     bool stopped = false;
     target_stats final_stats;
+    std::vector<std::string> final_notes;
 };
 
 core::result<std::unique_ptr<embedded_target>, std::string> embedded_target::start(
@@ -185,6 +199,28 @@ core::result<std::unique_ptr<embedded_target>, std::string> embedded_target::sta
         tls = &*self->tls;
     }
 
+    if (std::string why = options.calls.validate(); !why.empty()) {
+        return start_error{"calls: " + why};
+    }
+    caller_identity who;
+    std::uint64_t call_seed = 0;
+    if (options.calls.how != call_options::mode::off) {
+        auto made = make_caller_identity();
+        if (!made) {
+            return start_error{"calls: " + made.error()};
+        }
+        who = std::move(*made);
+        // Call-IDs and tags must differ between runs and processes (a phone may meet two
+        // targets); the schedule's seed still replays the arrivals.
+        std::array<std::uint8_t, 8> bytes{};
+        if (!sip::openssl_random()(bytes)) {
+            return start_error{"calls: no randomness for Call-IDs"};
+        }
+        for (std::uint8_t b : bytes) {
+            call_seed = (call_seed << 8U) | b;
+        }
+    }
+
     auto accounts = std::make_shared<const account_book>(options.accounts);
     transport::server_options server;
     server.address = url->host == "localhost" ? "127.0.0.1" : url->host;
@@ -193,9 +229,9 @@ core::result<std::unique_ptr<embedded_target>, std::string> embedded_target::sta
     server.limits = self->limits;
     // Workers are made and their listeners bound before the pool runs, so nothing races.
     for (std::size_t i = 0; i < self->pool.size(); ++i) {
-        self->workers.push_back(std::make_unique<target_worker>(static_cast<std::uint32_t>(i),
-                                                                self->pool, self->workers, config,
-                                                                accounts, intake_config{}));
+        self->workers.push_back(std::make_unique<target_worker>(
+            static_cast<std::uint32_t>(i), self->pool, self->workers, config, accounts,
+            intake_config{}, options.calls, who, call_seed + 0xD1B54A32D192ED03ULL * (i + 1)));
     }
     for (auto& worker : self->workers) {
         auto port = worker->listen(server, tls);
@@ -245,6 +281,10 @@ std::vector<binding_view> embedded_target::bindings_of(const std::string& aor) {
             return w.registrar_shard().bindings_of(aor, core::clock::now());
         });
     return found.value_or(std::vector<binding_view>{});
+}
+
+std::vector<std::string> embedded_target::call_notes() {
+    return impl_->stopped ? impl_->final_notes : impl_->gather_notes();
 }
 
 void embedded_target::stop() {

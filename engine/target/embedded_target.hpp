@@ -12,10 +12,40 @@
 
 #include "engine/core/result.hpp"
 #include "engine/scenario/accounts.hpp"
+#include "engine/target/originator_schedule.hpp"
 #include "engine/target/registrar.hpp"
 #include "engine/transport/url.hpp"
 
 namespace ringstorm::target {
+
+// The calls the target places to registered phones (`serve --call-rate`, a scenario's
+// `target.calls`).
+struct call_options {
+    enum class mode : unsigned char {
+        off,
+        // `schedule.rate` calls per second over the whole target to users (AORs) drawn at
+        // random (one already in a call from us is skipped, and a due call with nobody
+        // idle is counted in calls_missed): `serve --call-rate`.
+        rate,
+        // Every registered AOR is called `after` after it registers, and again `after`
+        // after each of its calls ended, while it stays registered: a scenario whose
+        // phones loop wait_call / answer / hangup gets exactly one call at a time.
+        each_binding,
+    };
+    mode how = mode::off;
+    call_schedule_config schedule;  // rate, spacing, seed, behaviour mix (both modes)
+    call_duration after{1'000};     // each_binding: the pause before each call
+    // talk_time, cancel_after, hold_after, ring_timeout; plan.behaviour is not used: each
+    // call's behaviour is drawn from schedule.mix.
+    call_plan plan;
+    // An AOR with several bindings (browser tabs) is called on all of them at once; the
+    // first 2xx wins and the others get CANCEL with `Reason: SIP;cause=200;text="Call
+    // completed elsewhere"` (sdk-callback-contract.md, "Multi-tab"). false: one binding.
+    bool fork = true;
+
+    // Empty when usable, else what is wrong.
+    std::string validate() const;
+};
 
 struct target_options {
     std::string listen = "wss://127.0.0.1:0/ws";  // ws:// or wss://; port 0 = a free port
@@ -27,6 +57,7 @@ struct target_options {
     std::uint32_t max_expires = 3600;   // longer asks are lowered to this
     std::uint32_t default_expires = 300;
     bool sha256 = true;  // challenge with SHA-256 as well as MD5 (RFC 8760)
+    call_options calls;  // incoming calls to registered phones; off by default
 };
 
 // Counters of the whole target (merged over its workers).
@@ -55,6 +86,16 @@ struct target_stats {
     std::uint64_t closed_bindings = 0;     // bindings removed because their connection closed
     std::uint64_t aors = 0;                // AORs with at least one binding now
     std::uint64_t send_failures = 0;       // responses that could not be queued
+    // Calls placed by the originator (call_options), by outcome (call_outcome).
+    std::uint64_t calls_placed = 0;
+    std::uint64_t calls_active = 0;     // placed and not yet finished (a gauge)
+    std::uint64_t calls_answered = 0;   // a 2xx arrived
+    std::uint64_t calls_completed = 0;  // outcome completed
+    std::uint64_t calls_cancelled = 0;  // outcome cancelled (target CANCEL, fork losers)
+    std::uint64_t calls_rejected = 0;   // outcome rejected (3xx-6xx from the phone)
+    std::uint64_t calls_failed = 0;     // outcome failed (no answer, transport, bad 2xx)
+    std::uint64_t calls_missed = 0;     // due but skipped (max_burst, nobody to call)
+    std::uint64_t call_findings = 0;    // breaches by phones (finding_kind), all kinds
 };
 
 class embedded_target {
@@ -79,6 +120,10 @@ public:
     // worker that owns it (post + wait; not from a target worker's thread). Empty after
     // stop().
     std::vector<binding_view> bindings_of(const std::string& aor);
+    // What phones did wrong in the target's calls, word for word: the first few findings
+    // of each worker (the rest are only counted in target_stats::call_findings), plus any
+    // AOR that could not be called. Asked of every worker (post + wait, as snapshot()).
+    std::vector<std::string> call_notes();
     // Closes every connection with a handshake (bounded), then stops the workers.
     void stop();
 

@@ -58,10 +58,10 @@ std::string_view to_string(call_behaviour b) noexcept {
 }
 
 std::optional<call_behaviour> call_behaviour_from_string(std::string_view s) noexcept {
-    for (auto b : {call_behaviour::answered_then_target_bye,
-                   call_behaviour::target_cancel_while_ringing,
-                   call_behaviour::remote_hold_then_bye, call_behaviour::no_ack,
-                   call_behaviour::phone_hangs_up}) {
+    for (auto b :
+         {call_behaviour::answered_then_target_bye, call_behaviour::target_cancel_while_ringing,
+          call_behaviour::remote_hold_then_bye, call_behaviour::no_ack,
+          call_behaviour::phone_hangs_up}) {
         if (to_string(b) == s) {
             return b;
         }
@@ -137,6 +137,25 @@ std::string caller_identity::validate() const {
     return {};
 }
 
+namespace {
+
+// The binding's Contact as a Request-URI and its AOR, checked.
+core::result<call_target, std::string> checked_target(const call_target& to) {
+    auto contact = sip::parse_name_addr(to.contact);
+    if (!contact || (contact->uri.scheme != "sip" && contact->uri.scheme != "sips")) {
+        return core::unexpected("binding contact '" + to.contact + "' is not a SIP URI");
+    }
+    auto aor = sip::parse_name_addr(to.aor);
+    if (!aor || aor->uri.user.empty()) {
+        return core::unexpected("AOR '" + to.aor + "' is not a SIP URI with a user");
+    }
+    call_target out = to;
+    out.contact = std::string(contact->uri_text);
+    return out;
+}
+
+}  // namespace
+
 core::result<originated_call, std::string> originated_call::create(call_plan plan,
                                                                    const caller_identity& who,
                                                                    const call_target& to,
@@ -147,31 +166,49 @@ core::result<originated_call, std::string> originated_call::create(call_plan pla
     if (auto why = who.validate(); !why.empty()) {
         return core::unexpected(std::move(why));
     }
-    auto contact = sip::parse_name_addr(to.contact);
-    if (!contact || (contact->uri.scheme != "sip" && contact->uri.scheme != "sips")) {
-        return core::unexpected("binding contact '" + to.contact + "' is not a SIP URI");
-    }
-    auto aor = sip::parse_name_addr(to.aor);
-    if (!aor || aor->uri.user.empty()) {
-        return core::unexpected("AOR '" + to.aor + "' is not a SIP URI with a user");
+    auto target = checked_target(to);
+    if (!target) {
+        return core::unexpected(target.error());
     }
     originated_call c;
     c.plan_ = plan;
-    c.to_ = to;
-    c.to_.contact = std::string(contact->uri_text);
+    c.to_ = std::move(*target);
     c.rng_ = seed;
     c.call_id_ = random_hex(c.rng_, 24) + "@" + who.via_host;
-    c.invite_ = c.build_invite(who);
+    c.from_ = sip::quote(who.display_name) + " <" + who.uri + ">;tag=" + random_hex(c.rng_, 10);
+    c.contact_ = "<" + who.contact + ">";
+    c.via_host_ = who.via_host;
+    c.call_sid_ = random_hex(c.rng_, 32);
+    c.make_offer(who);
+    c.invite_ = c.build_invite();
     return c;
 }
 
-std::string originated_call::next_branch() { return sip::make_branch(next_random(rng_)); }
+core::result<originated_call, std::string> originated_call::fork(const call_target& to,
+                                                                 std::uint64_t seed) const {
+    if (state_ != call_state::idle) {
+        return core::unexpected(std::string("a call forks only before it starts"));
+    }
+    auto target = checked_target(to);
+    if (!target) {
+        return core::unexpected(target.error());
+    }
+    originated_call leg = *this;
+    leg.to_ = std::move(*target);
+    leg.rng_ = seed;
+    leg.invite_ = leg.build_invite();
+    return leg;
+}
+
+std::string originated_call::next_branch() {
+    return sip::make_branch(next_random(rng_));
+}
 
 call_duration originated_call::since_invite(core::time_point now) const {
     return std::chrono::duration_cast<call_duration>(now - invite_at_);
 }
 
-sip::message originated_call::build_invite(const caller_identity& who) {
+void originated_call::make_offer(const caller_identity& who) {
     sdp::webrtc_audio_params p;
     p.session_id = next_random(rng_) >> 2U;  // RFC 8866 §5.2: fits a 63-bit NTP-style value
     p.session_version = 2;
@@ -184,20 +221,21 @@ sip::message originated_call::build_invite(const caller_identity& who) {
     p.ssrc = static_cast<std::uint32_t>(next_random(rng_));
     media_ = p;
     offer_ = sdp::build_webrtc_audio(p);
+}
 
+sip::message originated_call::build_invite() {
     sip::message m = sip::message::request(sip::method::invite, to_.contact);
-    m.add(sip::header_id::via,
-          "SIP/2.0/WSS " + who.via_host + ";branch=" + next_branch() + ";rport");
+    m.add(sip::header_id::via, "SIP/2.0/WSS " + via_host_ + ";branch=" + next_branch() + ";rport");
     m.add(sip::header_id::max_forwards, "70");
     m.add(sip::header_id::to, "<" + std::string(to_.aor) + ">");
-    m.add(sip::header_id::from, sip::quote(who.display_name) + " <" + who.uri + ">;tag=" +
-                                    random_hex(rng_, 10));
+    m.add(sip::header_id::from, from_);
     m.add(sip::header_id::call_id, call_id_);
     m.add(sip::header_id::cseq, "1 INVITE");
-    m.add(sip::header_id::contact, "<" + who.contact + ">");
+    m.add(sip::header_id::contact, contact_);
     m.add(sip::header_id::allow, "INVITE, ACK, CANCEL, BYE, OPTIONS");
-    // The platform tags every leg it places; the SDK hands these to the app.
-    m.add("X-Exotel-CallSid", random_hex(rng_, 32));
+    // The platform tags every call it places and each of its legs; the SDK hands these
+    // to the app.
+    m.add("X-Exotel-CallSid", call_sid_);
     m.add("X-Exotel-LegSid", random_hex(rng_, 32));
     m.set_body("application/sdp", sdp::serialize(offer_));
     return m;

@@ -34,8 +34,8 @@ enum class call_behaviour : unsigned char {
     answered_then_target_bye,     // ACK the 2xx, talk for talk_time, then BYE ("remote BYE")
     target_cancel_while_ringing,  // CANCEL cancel_after the first provisional ("remote CANCEL")
     remote_hold_then_bye,         // ACK, re-INVITE a=sendonly after hold_after, BYE at talk_time
-    no_ack,                       // never ACK the 2xx; wait for the phone's BYE ("ACK never arrives")
-    phone_hangs_up,               // ACK and wait for the phone's BYE ("local hangup")
+    no_ack,          // never ACK the 2xx; wait for the phone's BYE ("ACK never arrives")
+    phone_hangs_up,  // ACK and wait for the phone's BYE ("local hangup")
 };
 
 std::string_view to_string(call_behaviour b) noexcept;
@@ -70,6 +70,11 @@ struct caller_identity {
     std::string validate() const;
 };
 
+// The default identity with the fingerprint of a DTLS certificate made for it (ECDSA
+// P-256, the kind browsers make, RFC 8827 §6.5), so every offer names a real certificate
+// (the media issue will present it). The error says what failed.
+core::result<caller_identity, std::string> make_caller_identity();
+
 // Whom to call: a binding as registrar::bindings_of() lists it.
 struct call_target {
     std::string contact;  // "<sip:…>;+sip.instance=…" or a bare URI: the Request-URI
@@ -97,6 +102,9 @@ struct call_result {
     std::optional<call_duration> talk;               // 2xx to the end (BYE answered)
     call_duration total{0};                          // INVITE to the end
     std::uint32_t ok_retransmissions = 0;            // extra 2xx copies seen (no_ack)
+    // Another leg of a forked call answered first: this leg got CANCEL (or, answered
+    // too, BYE) with `Reason: SIP;cause=200;text="Call completed elsewhere"`.
+    bool completed_elsewhere = false;
 };
 
 // A breach by the phone, kept for the contract rules to judge.
@@ -112,15 +120,15 @@ std::string_view to_string(finding_kind k) noexcept;
 
 struct finding {
     finding_kind kind = finding_kind::malformed_message;
-    std::string detail;  // what was seen, with the RFC section
+    std::string detail;   // what was seen, with the RFC section
     call_duration at{0};  // since the INVITE
 };
 
 // What one event asks of the owner.
 struct call_actions {
-    std::vector<std::string> send;       // SIP texts for the call's connection, in order
+    std::vector<std::string> send;        // SIP texts for the call's connection, in order
     std::optional<call_result> finished;  // set by the event that ended the call, once
-    std::vector<finding> findings;       // raised by this event
+    std::vector<finding> findings;        // raised by this event
 };
 
 enum class call_state : unsigned char { idle, calling, ringing, talking, ending, done };
@@ -134,6 +142,13 @@ public:
                                                              const call_target& to,
                                                              std::uint64_t seed);
 
+    // Another leg of this call to binding `to`, before start(): the same Call-ID, From tag,
+    // X-Exotel-CallSid and SDP offer, its own Request-URI, To, Via branch and LegSid, as a
+    // forking proxy's branches (RFC 3261 §16.6). The phones of one user's tabs then see
+    // one call, which is what lets the contract relate their CANCELs (multi-tab).
+    core::result<originated_call, std::string> fork(const call_target& to,
+                                                    std::uint64_t seed) const;
+
     // Sends the INVITE with its SDP offer and arms ring_timeout.
     call_actions start(core::time_point now);
     // A message received on the connection with this call's Call-ID.
@@ -143,10 +158,27 @@ public:
     call_actions on_timer(core::time_point now);
     // The connection closed or a send failed: the call fails at once.
     call_actions on_transport_error(core::time_point now);
+    // The caller gives up on this leg (another leg of its group was cancelled by the
+    // behaviour or timed out): CANCEL without Reason. RFC 3261 §9.1: before any
+    // provisional response the CANCEL waits for one; a 2xx that crosses it is ACKed and
+    // BYEd. Outcome cancelled.
+    call_actions cancel(core::time_point now);
+    // Another leg answered: the same, with `Reason: SIP;cause=200;text="Call completed
+    // elsewhere"` (RFC 3326 §2; sdk-callback-contract.md "Multi-tab"). A leg that is
+    // already talking (its 2xx raced the winner's) gets BYE with that Reason.
+    call_actions cancel_elsewhere(core::time_point now);
+
+    // Whether `m` belongs to this leg: a response to one of its transactions (Via branch
+    // and CSeq method, RFC 3261 §17.1.3) or a request within its dialog (§12.2.2). Legs of
+    // one forked call share the Call-ID, so this is how a group tells them apart.
+    bool matches(const sip::message& m) const;
 
     std::optional<core::time_point> next_deadline() const noexcept;
     call_state state() const noexcept { return state_; }
     bool finished() const noexcept { return state_ == call_state::done; }
+    bool answered() const noexcept { return answered_at_.has_value(); }  // a 2xx arrived
+    // A CANCEL was sent or waits for a provisional response (§9.1).
+    bool cancelling() const noexcept { return cancel_sent_ || cancel_pending_; }
     const std::string& call_id() const noexcept { return call_id_; }
     const connection_ref& connection() const noexcept { return to_.via; }
     const call_plan& plan() const noexcept { return plan_; }
@@ -157,7 +189,9 @@ public:
 private:
     originated_call() = default;
 
-    sip::message build_invite(const caller_identity& who);
+    void make_offer(const caller_identity& who);
+    sip::message build_invite();
+    call_actions abandon(core::time_point now, std::string reason);
     sip::message build_hold();
     std::string next_branch();
     call_duration since_invite(core::time_point now) const;
@@ -170,14 +204,18 @@ private:
     void answer_reinvite(const sip::message& r, call_actions& out, core::time_point now);
     void send_cancel(call_actions& out, core::time_point now);
     void send_bye(call_actions& out, core::time_point now);
-    void check_answer_sdp(const sip::message& r, const sdp::session_description& offer,
-                          bool hold, call_actions& out, core::time_point now);
+    void check_answer_sdp(const sip::message& r, const sdp::session_description& offer, bool hold,
+                          call_actions& out, core::time_point now);
     void flag(call_actions& out, finding_kind k, std::string detail, core::time_point now);
     void finish(call_actions& out, call_outcome o, core::time_point now, std::string reason = {});
 
     call_plan plan_;
     call_target to_;
     std::string call_id_;
+    std::string from_;      // From with our tag: the same on every leg of a forked call
+    std::string contact_;   // our Contact
+    std::string via_host_;  // sent-by of our Via
+    std::string call_sid_;  // X-Exotel-CallSid: one per call, each leg has its own LegSid
     std::uint64_t rng_ = 0;
     sip::message invite_;
     sdp::webrtc_audio_params media_;  // of our offer; re-used to answer the phone's re-INVITEs
@@ -200,6 +238,8 @@ private:
     std::optional<core::time_point> bye_at_;
     call_outcome end_outcome_ = call_outcome::completed;  // once the dialog or INVITE ends
     bool cancel_sent_ = false;
+    bool cancel_pending_ = false;  // cancel() before any provisional: sent on the first one
+    std::string cancel_reason_;    // Reason header value of our CANCEL/BYE; "" for none
     bool hold_answered_ = false;
     bool ring_timed_out_ = false;
     std::uint64_t malformed_ = 0;

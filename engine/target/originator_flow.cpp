@@ -118,11 +118,12 @@ void originated_call::on_invite_response(const sip::message& r, call_actions& ou
         if (!result_.invite_to_ringing) {
             result_.invite_to_ringing = since_invite(now);
             state_ = call_state::ringing;
-            if (plan_.behaviour == call_behaviour::target_cancel_while_ringing) {
+            if (plan_.behaviour == call_behaviour::target_cancel_while_ringing &&
+                !cancel_pending_) {
                 cancel_at_ = now + plan_.cancel_after;
             }
         }
-        if (ring_timed_out_ && !cancel_sent_) {
+        if ((ring_timed_out_ || cancel_pending_) && !cancel_sent_) {
             send_cancel(out, now);  // RFC 3261 §9.1: the CANCEL waited for a provisional
         }
         return;
@@ -145,7 +146,7 @@ void originated_call::on_ok(const sip::message& r, call_actions& out, core::time
     if (dialog_) {
         // A retransmission of the 2xx: the UAS has not seen our ACK (§13.2.2.4).
         ++result_.ok_retransmissions;
-        if (plan_.behaviour != call_behaviour::no_ack && !ack_text_.empty()) {
+        if (!ack_text_.empty()) {  // empty for no_ack: its 2xx stays un-ACKed
             out.send.push_back(ack_text_);
         }
         return;
@@ -167,11 +168,15 @@ void originated_call::on_ok(const sip::message& r, call_actions& out, core::time
     ring_deadline_.reset();
     cancel_at_.reset();
     check_answer_sdp(r, offer_, /*hold=*/false, out, now);
-    if (plan_.behaviour != call_behaviour::no_ack) {
+    // A 2xx to a leg being given up is ACKed whatever the behaviour: only the BYE that
+    // follows should end it (RFC 3261 §13.2.2.4: every 2xx is ACKed, unwanted ones BYEd).
+    const bool abandoning = cancel_sent_ || cancel_pending_;
+    if (plan_.behaviour != call_behaviour::no_ack || abandoning) {
         ack_text_ = sip::serialize(dialog_->make_ack(invite_, next_branch()));
         out.send.push_back(ack_text_);
     }
-    if (cancel_sent_) {
+    if (abandoning) {
+        cancel_pending_ = false;
         send_bye(out, now);  // the 2xx crossed our CANCEL: the call must still be ended (§9.1)
         return;
     }
@@ -199,9 +204,8 @@ void originated_call::on_hold_response(const sip::message& r, call_actions& out,
     }
 }
 
-void originated_call::check_answer_sdp(const sip::message& r,
-                                       const sdp::session_description& offer, bool hold,
-                                       call_actions& out, core::time_point now) {
+void originated_call::check_answer_sdp(const sip::message& r, const sdp::session_description& offer,
+                                       bool hold, call_actions& out, core::time_point now) {
     const char* what = hold ? "2xx to the hold re-INVITE" : "2xx to the INVITE";
     auto type = r.get(sip::header_id::content_type);
     if (r.body().empty() || !type || type->find("application/sdp") == std::string_view::npos) {
@@ -219,19 +223,47 @@ void originated_call::check_answer_sdp(const sip::message& r,
         // A direction the offer did not allow is the RFC 6337 §5.2 hold breach the
         // contract rules look for; everything else is a plain RFC 3264 §6 breach.
         const bool direction = v.reason.find("is not a valid answer to") != std::string::npos;
-        const finding_kind kind = hold && direction ? finding_kind::hold_answer_direction
-                                                    : finding_kind::bad_answer_sdp;
+        const finding_kind kind =
+            hold && direction ? finding_kind::hold_answer_direction : finding_kind::bad_answer_sdp;
         flag(out, kind,
              std::string(what) + ", m-line " + std::to_string(v.media_index) + ": " + v.reason +
                  (direction ? " (RFC 3264 §6.1, RFC 6337 §5.2)" : " (RFC 3264 §6)"),
              now);
     }
+    if (hold) {
+        return;
+    }
+    // The phone's DTLS role is now fixed: answers to its later offers (Chrome re-offers
+    // actpass on hold) must keep ours opposite, or both ends claim one role and the browser
+    // refuses the answer (RFC 5763 §5; seen with the real SDK, tests/interop/README.md).
+    const sdp::media_description* audio = nullptr;
+    for (const auto& m : answer->media) {
+        if (m.media == "audio" && !m.rejected()) {
+            audio = &m;
+            break;
+        }
+    }
+    const sdp::setup_role* role =
+        audio != nullptr ? sdp::find<sdp::setup_role>(audio->attributes) : nullptr;
+    if (role == nullptr) {
+        role = sdp::find<sdp::setup_role>(answer->attributes);
+    }
+    if (role != nullptr && *role == sdp::setup_role::active) {
+        media_.setup = sdp::setup_role::passive;
+    } else if (role != nullptr && *role == sdp::setup_role::passive) {
+        media_.setup = sdp::setup_role::active;
+    }
 }
 
 void originated_call::send_cancel(call_actions& out, core::time_point now) {
     cancel_sent_ = true;
+    cancel_pending_ = false;
     cancel_at_.reset();
-    cancel_tx_.emplace(sip::make_cancel(invite_), /*reliable=*/true);
+    sip::message cancel = sip::make_cancel(invite_);
+    if (!cancel_reason_.empty()) {
+        cancel.add("Reason", cancel_reason_);  // RFC 3326 §2
+    }
+    cancel_tx_.emplace(std::move(cancel), /*reliable=*/true);
     sends(cancel_tx_->start(now), out);
     // RFC 3261 §9.1: with no final response 64*T1 after the CANCEL, the INVITE is given up.
     ring_deadline_ = now + sip::timer_config{}.timeout_64t1();
@@ -241,7 +273,11 @@ void originated_call::send_bye(call_actions& out, core::time_point now) {
     state_ = call_state::ending;
     bye_at_.reset();
     hold_at_.reset();
-    bye_tx_.emplace(dialog_->make_request(sip::method::bye, next_branch()), /*reliable=*/true);
+    sip::message bye = dialog_->make_request(sip::method::bye, next_branch());
+    if (!cancel_reason_.empty()) {
+        bye.add("Reason", cancel_reason_);  // RFC 3326 §2 allows it on BYE as well
+    }
+    bye_tx_.emplace(std::move(bye), /*reliable=*/true);
     sends(bye_tx_->start(now), out);
 }
 
@@ -254,7 +290,8 @@ call_actions originated_call::on_timer(core::time_point now) {
         auto list = invite_tx_->on_timer(now);
         sends(list, out);
         if (list.has(sip::action_kind::timeout)) {
-            finish(out, call_outcome::failed, now, "no response to the INVITE (Timer B, RFC 3261 §17.1.1.2)");
+            finish(out, call_outcome::failed, now,
+                   "no response to the INVITE (Timer B, RFC 3261 §17.1.1.2)");
             return out;
         }
     }
@@ -279,6 +316,12 @@ call_actions originated_call::on_timer(core::time_point now) {
         ring_deadline_.reset();
         if (cancel_sent_) {
             finish(out, end_outcome_, now, "no final response after CANCEL (RFC 3261 §9.1)");
+            return out;
+        }
+        if (cancel_pending_) {
+            finish(out, call_outcome::failed, now,
+                   "no provisional response to the INVITE, so no CANCEL could be sent "
+                   "(RFC 3261 §9.1)");
             return out;
         }
         ring_timed_out_ = true;
@@ -325,8 +368,8 @@ std::optional<core::time_point> originated_call::next_deadline() const noexcept 
     auto of = [](const auto& tx) -> std::optional<core::time_point> {
         return tx ? tx->next_deadline() : std::nullopt;
     };
-    return sip::earliest({of(invite_tx_), of(hold_tx_), of(cancel_tx_), of(bye_tx_),
-                          ring_deadline_, cancel_at_, hold_at_, bye_at_});
+    return sip::earliest({of(invite_tx_), of(hold_tx_), of(cancel_tx_), of(bye_tx_), ring_deadline_,
+                          cancel_at_, hold_at_, bye_at_});
 }
 
 void originated_call::flag(call_actions& out, finding_kind k, std::string detail,

@@ -42,6 +42,12 @@ void originated_call::on_request(const sip::message& r, call_actions& out,
         out.send.push_back(sip::serialize(sip::make_response(r, 200)));
         return;
     }
+    if (r.method() == sip::method::info) {
+        // The SDK's sendDTMF(): INFO application/dtmf-relay. Accepted like any INFO of the
+        // legacy usage (RFC 6086 §2), so the phone's DTMF is not refused by the target.
+        out.send.push_back(sip::serialize(sip::make_response(r, 200)));
+        return;
+    }
     flag(out, finding_kind::unexpected_request,
          std::string(r.method_text()) + " within the call, answered 501", now);
     out.send.push_back(sip::serialize(sip::make_response(r, 501)));

@@ -26,6 +26,81 @@ std::string call_schedule_config::validate() const {
     return {};
 }
 
+core::result<std::vector<behaviour_weight>, std::string> parse_call_mix(std::string_view text) {
+    using error = core::unexpected<std::string>;
+    auto known = [] {
+        std::string names;
+        for (auto b :
+             {call_behaviour::answered_then_target_bye, call_behaviour::target_cancel_while_ringing,
+              call_behaviour::remote_hold_then_bye, call_behaviour::no_ack,
+              call_behaviour::phone_hangs_up}) {
+            names += (names.empty() ? "" : ", ") + std::string(to_string(b));
+        }
+        return names;
+    };
+    auto trim = [](std::string_view s) {
+        while (!s.empty() && s.front() == ' ') {
+            s.remove_prefix(1);
+        }
+        while (!s.empty() && s.back() == ' ') {
+            s.remove_suffix(1);
+        }
+        return s;
+    };
+    std::vector<behaviour_weight> mix;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t comma = text.find(',', start);
+        if (comma == std::string_view::npos) {
+            comma = text.size();
+        }
+        const std::string_view entry = trim(text.substr(start, comma - start));
+        start = comma + 1;
+        const std::size_t eq = entry.find('=');
+        const std::string_view name = trim(entry.substr(0, eq));
+        auto behaviour = call_behaviour_from_string(name);
+        if (!behaviour) {
+            return error("'" + std::string(name) + "' is not a call behaviour (one of " + known() +
+                         ")");
+        }
+        std::uint32_t weight = 1;
+        if (eq != std::string_view::npos) {
+            const std::string_view digits = trim(entry.substr(eq + 1));
+            std::uint64_t w = 0;
+            bool ok = !digits.empty() && digits.size() <= 6;
+            for (char c : digits) {
+                ok = ok && c >= '0' && c <= '9';
+                w = w * 10 + static_cast<std::uint64_t>(c - '0');
+            }
+            if (!ok) {
+                return error("weight '" + std::string(digits) + "' of " + std::string(name) +
+                             " is not a whole number up to 999999");
+            }
+            weight = static_cast<std::uint32_t>(w);
+        }
+        mix.push_back({*behaviour, weight});
+    }
+    std::uint64_t total = 0;
+    for (const auto& w : mix) {
+        total += w.weight;
+    }
+    if (total == 0) {
+        return error("every weight is 0: no call could be placed");
+    }
+    return mix;
+}
+
+call_behaviour pick_behaviour(const std::vector<behaviour_weight>& mix,
+                              std::uint64_t ticket) noexcept {
+    for (const auto& w : mix) {
+        if (ticket < w.weight) {
+            return w.behaviour;
+        }
+        ticket -= w.weight;
+    }
+    return mix.empty() ? call_behaviour::answered_then_target_bye : mix.back().behaviour;
+}
+
 call_schedule::call_schedule(call_schedule_config config, core::time_point start)
     : config_(std::move(config)), state_(config_.seed) {
     for (const auto& w : config_.mix) {
@@ -66,6 +141,14 @@ std::optional<core::time_point> call_schedule::next_due(std::size_t bindings) co
     return next_;
 }
 
+void call_schedule::set_rate(double rate, core::time_point now) {
+    const bool was_idle = config_.rate <= 0;
+    config_.rate = rate > 0 && std::isfinite(rate) ? rate : 0;
+    if (config_.rate > 0 && was_idle) {
+        next_ = now + gap();
+    }
+}
+
 std::vector<call_pick> call_schedule::take_due(core::time_point now, std::size_t bindings) {
     std::vector<call_pick> out;
     if (config_.rate <= 0) {
@@ -83,14 +166,7 @@ std::vector<call_pick> call_schedule::take_due(core::time_point now, std::size_t
         }
         call_pick pick;
         pick.binding = static_cast<std::size_t>(next_random() % bindings);
-        std::uint64_t ticket = next_random() % weight_total_;
-        for (const auto& w : config_.mix) {
-            if (ticket < w.weight) {
-                pick.behaviour = w.behaviour;
-                break;
-            }
-            ticket -= w.weight;
-        }
+        pick.behaviour = pick_behaviour(config_.mix, next_random() % weight_total_);
         out.push_back(pick);
         ++placed_;
     }

@@ -12,9 +12,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/core/clock.hpp"
+#include "engine/core/result.hpp"
 #include "engine/target/originator.hpp"
 
 namespace ringstorm::target {
@@ -40,6 +42,14 @@ struct call_schedule_config {
     std::string validate() const;
 };
 
+// "answered_then_target_bye=3,target_cancel_while_ringing=1" (a bare name weighs 1) as a
+// mix; the error names the entry and lists the behaviours.
+core::result<std::vector<behaviour_weight>, std::string> parse_call_mix(std::string_view text);
+
+// The behaviour a `ticket` (uniform over [0, sum of weights)) falls on.
+call_behaviour pick_behaviour(const std::vector<behaviour_weight>& mix,
+                              std::uint64_t ticket) noexcept;
+
 // One call to place: the index of the binding to call (in the owner's list) and what to do.
 struct call_pick {
     std::size_t binding = 0;
@@ -57,6 +67,12 @@ public:
     // behaviour (by the mix's weights). With no bindings nothing is due and the schedule
     // restarts from `now`.
     std::vector<call_pick> take_due(core::time_point now, std::size_t bindings);
+
+    // A new rate from `now` on (a worker's share of the target's rate changes as phones
+    // register on it and on its peers). From 0 to more, the first call is one gap after
+    // `now`: no backlog from the time the rate was 0.
+    void set_rate(double rate, core::time_point now);
+    double rate() const noexcept { return config_.rate; }
 
     std::uint64_t placed() const noexcept { return placed_; }
     std::uint64_t missed() const noexcept { return missed_; }  // skipped by max_burst

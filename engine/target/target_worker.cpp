@@ -27,16 +27,37 @@ struct target_worker::sweeper {
     bool stopped = false;
 };
 
+// The worker's one timer for its calls (see call_router.cpp for why one per worker), in a
+// shared block for the same reason. `generation` tells a superseded wait from the live
+// one: re-arming earlier cancels the old wait, whose handler still runs.
+struct target_worker::call_clock {
+    explicit call_clock(net::io_context& io) : timer(io) {}
+    net::steady_timer timer;
+    std::optional<core::time_point> armed_at;
+    std::uint64_t generation = 0;
+    bool stopped = false;
+};
+
 target_worker::target_worker(std::uint32_t index, transport::worker_pool& pool,
                              const std::vector<std::unique_ptr<target_worker>>& peers,
                              registrar_config config, std::shared_ptr<const account_book> accounts,
-                             intake_config intake_options)
+                             intake_config intake_options, const call_options& calls,
+                             const caller_identity& who, std::uint64_t call_seed)
     : index_(index),
       pool_(pool),
       peers_(peers),
       intake_(std::move(intake_options)),
       registrar_(std::move(config), std::move(accounts)),
-      sweeper_(std::make_shared<sweeper>(pool.context(index))) {}
+      sweeper_(std::make_shared<sweeper>(pool.context(index))),
+      call_clock_(std::make_shared<call_clock>(pool.context(index))) {
+    if (calls.how != call_options::mode::off) {
+        // Arrivals differ per worker too, or the workers' Poisson processes would be one.
+        const std::uint64_t schedule_seed = calls.schedule.seed + 0x9E3779B97F4A7C15ULL * index;
+        router_ = std::make_unique<call_router>(calls, who, registrar_, call_seed, schedule_seed,
+                                                core::clock::now());
+        aor_counts_.assign(pool.size(), 0);
+    }
+}
 
 target_worker::~target_worker() = default;
 
@@ -59,13 +80,67 @@ void target_worker::schedule_sweep() {
             return;
         }
         registrar_.sweep(core::clock::now());
+        if (router_) {
+            // Tell every peer how many AORs live here, for their share of the call rate
+            // (rate mode); a second-old figure only shifts the split for a second.
+            const std::size_t mine = registrar_.aor_count();
+            for (std::uint32_t w = 0; w < peers_.size(); ++w) {
+                if (w == index_) {
+                    continue;
+                }
+                target_worker* peer = peers_[w].get();
+                pool_.post(w, [peer, from = index_, mine]() {
+                    peer->aor_counts_[from] = mine;
+                    peer->refresh_share();
+                    peer->arm_calls();
+                });
+            }
+            refresh_share();
+            arm_calls();
+        }
         schedule_sweep();
     });
+}
+
+void target_worker::refresh_share() {
+    aor_counts_[index_] = registrar_.aor_count();
+    std::size_t total = 0;
+    for (std::size_t n : aor_counts_) {
+        total += n;
+    }
+    router_->set_share(
+        total == 0 ? 0.0 : static_cast<double>(aor_counts_[index_]) / static_cast<double>(total),
+        core::clock::now());
+}
+
+void target_worker::arm_calls() {
+    if (!router_ || call_clock_->stopped) {
+        return;
+    }
+    const std::optional<core::time_point> due = router_->next_deadline();
+    if (!due || (call_clock_->armed_at && *call_clock_->armed_at <= *due)) {
+        return;  // nothing due, or the armed wait comes first (it re-arms when it fires)
+    }
+    call_clock_->armed_at = due;
+    const std::uint64_t generation = ++call_clock_->generation;
+    call_clock_->timer.expires_at(*due);
+    call_clock_->timer.async_wait(
+        [this, keep = call_clock_, generation](const boost::system::error_code&) {
+            if (keep->stopped || generation != keep->generation) {
+                return;  // stopping, or superseded by an earlier deadline
+            }
+            keep->armed_at.reset();
+            router_output out;
+            router_->on_timer(core::clock::now(), out);
+            dispatch(std::move(out));
+        });
 }
 
 void target_worker::stop(std::function<void()> done) {
     sweeper_->stopped = true;
     sweeper_->timer.cancel();
+    call_clock_->stopped = true;
+    call_clock_->timer.cancel();
     net::co_spawn(
         pool_.context(index_),
         [](transport::ws_server* server) -> net::awaitable<void> {
@@ -80,6 +155,17 @@ void target_worker::on_open(transport::connection& conn) {
 }
 
 void target_worker::on_message(transport::connection& conn, std::string frame) {
+    const connection_ref from{index_, conn.id()};
+    // Frames of our calls go to the call before the intake could answer them (a BYE
+    // would get 481, a response be counted as stray).
+    if (routes_.any(from.id)) {
+        if (auto call_id = peek_call_id(frame)) {
+            if (auto owner = routes_.owner_of(from.id, *call_id)) {
+                route_frame(*owner, std::string(*call_id), std::move(frame), from);
+                return;
+            }
+        }
+    }
     intake_result in = intake_.take(std::move(frame));
     if (in.action == intake_action::reply) {
         send(conn.id(), in.message);
@@ -88,42 +174,149 @@ void target_worker::on_message(transport::connection& conn, std::string frame) {
     if (in.action != intake_action::register_) {
         return;
     }
-    const connection_ref from{index_, conn.id()};
     const auto owner = static_cast<std::uint32_t>(owner_of(in.aor, peers_.size()));
     if (owner == index_) {
-        send(from.id, registrar_.on_register(in.message, from, instant::now()));
+        handle_register(in.message, from, in.aor);
         return;
     }
     target_worker* owner_worker = peers_[owner].get();
-    pool_.post(owner, [owner_worker, from, request = std::move(in.message)]() {
-        sip::message response = owner_worker->registrar_.on_register(request, from, instant::now());
-        target_worker* back = owner_worker->peers_[from.worker].get();
-        owner_worker->pool_.post(from.worker,
-                                 [back, id = from.id, response]() { back->send(id, response); });
-    });
+    pool_.post(owner,
+               [owner_worker, from, request = std::move(in.message), aor = std::move(in.aor)]() {
+                   owner_worker->handle_register(request, from, aor);
+               });
+}
+
+void target_worker::handle_register(const sip::message& request, connection_ref from,
+                                    const std::string& aor) {
+    sip::message response = registrar_.on_register(request, from, instant::now());
+    const bool ok = response.status() >= 200 && response.status() < 300;
+    if (from.worker == index_) {
+        send(from.id, response);
+    } else {
+        target_worker* back = peers_[from.worker].get();
+        pool_.post(from.worker, [back, id = from.id, response = std::move(response)]() {
+            back->send(id, response);
+        });
+    }
+    if (ok && router_ && !aor.empty()) {
+        router_output out;
+        router_->on_registered(aor, core::clock::now(), out);
+        refresh_share();
+        dispatch(std::move(out));
+    }
+}
+
+void target_worker::route_frame(std::uint32_t owner, std::string call_id, std::string frame,
+                                connection_ref from) {
+    target_worker* owner_worker = peers_[owner].get();
+    auto deliver = [owner_worker, call_id = std::move(call_id), frame = std::move(frame), from]() {
+        router_output out;
+        owner_worker->router_->on_frame(call_id, frame, from, core::clock::now(), out);
+        owner_worker->dispatch(std::move(out));
+    };
+    if (owner == index_) {
+        deliver();
+    } else {
+        pool_.post(owner, std::move(deliver));
+    }
+}
+
+void target_worker::dispatch(router_output out) {
+    // One batch per connection worker, in the router's order: a route is in place before
+    // the INVITE that needs it is sent, and removed after the call's last message.
+    std::vector<router_output> batches(peers_.size());
+    for (router_item& item : out) {
+        batches[item.via.worker].push_back(std::move(item));
+    }
+    for (std::uint32_t w = 0; w < batches.size(); ++w) {
+        if (batches[w].empty()) {
+            continue;
+        }
+        if (w == index_) {
+            carry(index_, std::move(batches[w]));
+            continue;
+        }
+        target_worker* peer = peers_[w].get();
+        pool_.post(w, [peer, owner = index_, items = std::move(batches[w])]() mutable {
+            peer->carry(owner, std::move(items));
+        });
+    }
+    arm_calls();
+}
+
+void target_worker::carry(std::uint32_t owner, router_output items) {
+    for (router_item& item : items) {
+        switch (item.what) {
+            case router_item::kind::route_add:
+                // A connection that closed already gets no route (nothing could remove it);
+                // the send that follows fails and tells the owner.
+                if (connections_.count(item.via.id) != 0) {
+                    routes_.add(item.via.id, item.call_id, owner);
+                }
+                break;
+            case router_item::kind::route_remove:
+                routes_.remove(item.via.id, item.call_id);
+                break;
+            case router_item::kind::send:
+                if (!send_text(item.via.id, std::move(item.text))) {
+                    // Posted even to this worker: the router is never re-entered from
+                    // inside its own dispatch.
+                    target_worker* owner_worker = peers_[owner].get();
+                    pool_.post(owner,
+                               [owner_worker, call_id = std::move(item.call_id), via = item.via]() {
+                                   router_output out;
+                                   owner_worker->router_->on_send_failed(call_id, via,
+                                                                         core::clock::now(), out);
+                                   owner_worker->dispatch(std::move(out));
+                               });
+                }
+                break;
+        }
+    }
 }
 
 void target_worker::on_close(transport::connection& conn, const transport::failure&) {
     const std::uint64_t id = conn.id();
     connections_.erase(id);
-    // Its bindings may live on any worker (they are sharded by AOR, not by connection).
+    routes_.connection_closed(id);
+    // Its bindings and calls may live on any worker (they are sharded by AOR, not by
+    // connection).
     for (std::uint32_t w = 0; w < peers_.size(); ++w) {
-        if (w == index_) {
-            registrar_.connection_closed(id);
-            continue;
-        }
         target_worker* peer = peers_[w].get();
-        pool_.post(w, [peer, id]() { peer->registrar_.connection_closed(id); });
+        auto closed = [peer, id]() {
+            peer->registrar_.connection_closed(id);
+            if (peer->router_) {
+                router_output out;
+                peer->router_->on_connection_closed(id, core::clock::now(), out);
+                peer->refresh_share();
+                peer->dispatch(std::move(out));
+            }
+        };
+        if (w == index_) {
+            closed();
+        } else {
+            pool_.post(w, std::move(closed));
+        }
     }
 }
 
 void target_worker::send(std::uint64_t id, const sip::message& response) {
+    send_text(id, sip::serialize(response));
+}
+
+bool target_worker::send_text(std::uint64_t id, std::string text) {
     auto it = connections_.find(id);
     std::shared_ptr<transport::connection> conn =
         it == connections_.end() ? nullptr : it->second.lock();
-    if (!conn || conn->send(sip::serialize(response))) {
+    if (!conn || conn->send(std::move(text))) {
         ++send_failures_;
+        return false;
     }
+    return true;
+}
+
+std::vector<std::string> target_worker::call_notes() const {
+    return router_ ? router_->notes() : std::vector<std::string>{};
 }
 
 void target_worker::add_to(target_stats& out) const {
@@ -152,6 +345,9 @@ void target_worker::add_to(target_stats& out) const {
     out.closed_bindings += r.closed;
     out.aors += registrar_.aor_count();
     out.send_failures += send_failures_;
+    if (router_) {
+        router_->add_to(out);
+    }
 }
 
 }  // namespace ringstorm::target

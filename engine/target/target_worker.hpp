@@ -5,6 +5,10 @@
 // A REGISTER that arrives here for an AOR owned elsewhere is posted to the owner, and the
 // owner posts the response back here, because only this worker may send on the
 // connection it came on.
+//
+// Calls follow the same split: a call lives on the worker owning its AOR (call_router),
+// its sends are posted to the worker of each leg's connection, and that worker keeps the
+// call's Call-ID in call_routes so every frame of the call comes back to the owner.
 
 #include <cstdint>
 #include <functional>
@@ -13,6 +17,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/target/call_router.hpp"
+#include "engine/target/call_routes.hpp"
 #include "engine/target/embedded_target.hpp"
 #include "engine/target/intake.hpp"
 #include "engine/target/registrar.hpp"
@@ -36,9 +42,13 @@ inline std::size_t owner_of(const std::string& aor, std::size_t workers) noexcep
 class target_worker final : public transport::server_handler {
 public:
     // `peers` holds every worker (this one included, at `index`) and outlives them all.
+    // `calls` must validate() clean (mode off: no calls); `who` is the caller of every
+    // call and `call_seed` this worker's identifiers (distinct per worker).
     target_worker(std::uint32_t index, transport::worker_pool& pool,
                   const std::vector<std::unique_ptr<target_worker>>& peers, registrar_config config,
-                  std::shared_ptr<const account_book> accounts, intake_config intake_options);
+                  std::shared_ptr<const account_book> accounts, intake_config intake_options,
+                  const call_options& calls = {}, const caller_identity& who = {},
+                  std::uint64_t call_seed = 0);
     ~target_worker() override;
 
     // Builds the listener (call before the pool runs). `tls` null for ws://.
@@ -54,6 +64,8 @@ public:
     void add_to(target_stats& out) const;
 
     registrar& registrar_shard() noexcept { return registrar_; }
+    // The first findings of this worker's calls (call on its thread); empty without calls.
+    std::vector<std::string> call_notes() const;
 
     void on_open(transport::connection& conn) override;
     void on_message(transport::connection& conn, std::string frame) override;
@@ -62,7 +74,22 @@ public:
 private:
     // Sends a response on connection `id` of this worker, if it is still open.
     void send(std::uint64_t id, const sip::message& response);
+    // The same for a text; false (and counted) when it could not be queued.
+    bool send_text(std::uint64_t id, std::string text);
     void schedule_sweep();
+    // On the AOR's owner: the REGISTER, its answer back to `from`, then the calls.
+    void handle_register(const sip::message& request, connection_ref from, const std::string& aor);
+    // A frame of a call owned by worker `owner` (perhaps this one).
+    void route_frame(std::uint32_t owner, std::string call_id, std::string frame,
+                     connection_ref from);
+    // On the owner: carries what the router asked to each connection's worker.
+    void dispatch(router_output out);
+    // On a connection's worker: routes and sends for calls owned by `owner`.
+    void carry(std::uint32_t owner, router_output items);
+    // Rate mode: this worker's share of the target's rate from every worker's AOR count.
+    void refresh_share();
+    // Arms the worker's one call timer at the router's next deadline.
+    void arm_calls();
 
     std::uint32_t index_;
     transport::worker_pool& pool_;
@@ -73,6 +100,11 @@ private:
     std::unordered_map<std::uint64_t, std::weak_ptr<transport::connection>> connections_;
     struct sweeper;
     std::shared_ptr<sweeper> sweeper_;
+    call_routes routes_;                   // calls over this worker's connections
+    std::unique_ptr<call_router> router_;  // calls to this worker's AORs; null: calls off
+    std::vector<std::size_t> aor_counts_;  // per worker, as last heard (rate mode)
+    struct call_clock;
+    std::shared_ptr<call_clock> call_clock_;
     std::uint64_t accepted_ = 0;       // WebSocket connections opened on this worker
     std::uint64_t send_failures_ = 0;  // responses not sent (queue full, connection gone)
 };

@@ -5,8 +5,8 @@
 //   {"t": 1.234567, "phone": "10001", "tab": 0, "cb": "register", "event": "registered", "call_id": ""}
 //
 //   node sdk_phone.mjs --target wss://127.0.0.1:PORT/ws --users 10001,10002 --password P
-//       (--hold SECONDS | --observe SECONDS) [--events FILE] [--console FILE]
-//       [--sipdomain D] [--chromium PATH] [--register-within S] [--settle S]
+//       (--hold SECONDS | --observe SECONDS | --steps LIST) [--events FILE] [--console FILE]
+//       [--trace FILE] [--sipdomain D] [--chromium PATH] [--register-within S] [--settle S]
 //
 // Each phone is one browser context with one page (the SDK keeps its state at module level, so
 // two phones in one page would share it). The page comes from a small HTTP server on 127.0.0.1
@@ -15,12 +15,23 @@
 //                `unregistered`, then --settle seconds (default 1.5) for anything that follows.
 //   --observe S  DoRegister() and record whatever happens for S seconds (a failing registration
 //                and the SDK's own retry loop).
-// Exit status: 0 done; 1 an awaited callback did not come in time (the events so far are
-// written); 2 bad arguments; 3 the browser or the page could not be started.
+//   --steps L    run the scripted flow L (sdk_steps.mjs: register, wait_call, answer, hold,
+//                unhold, hangup, wait_end, expect, ...), the same for every phone.
+//   --trace F    JSON lines of what the driver did and saw beyond the callbacks: each step
+//                with its time and result, and for each CallListenerCallback the arguments
+//                the app got (the callObj's own keys, callObj.callDetails(), the `phone`
+//                argument).
+// For call events, "call_id" is callObj.callDetails().callId: the SDK's callObj is its Call
+// object (Answer, Hangup, ...), whose details hold the INVITE's Call-ID.
+// Exit status: 0 done; 1 an awaited callback did not come in time, or a --steps step failed
+// (the events so far are written); 2 bad arguments; 3 the browser or the page could not be
+// started.
 import { createServer } from 'node:http';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { parseSteps, runSteps } from './sdk_steps.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sdkDist = join(here, 'node_modules', '@exotel-npm-dev', 'webrtc-client-sdk', 'dist');
@@ -32,8 +43,9 @@ function usage(message) {
 
 function parseArgs(argv) {
   const o = {
-    target: '', users: [], password: '', sipdomain: '', hold: null, observe: null,
-    events: '', console: '', chromium: '/usr/bin/chromium', registerWithin: 10, settle: 1.5,
+    target: '', users: [], password: '', sipdomain: '', hold: null, observe: null, steps: null,
+    events: '', console: '', trace: '', chromium: '/usr/bin/chromium', registerWithin: 10,
+    settle: 1.5,
   };
   const seconds = (name, v) => {
     const n = Number(v);
@@ -52,6 +64,11 @@ function parseArgs(argv) {
       case '--sipdomain': o.sipdomain = v; i++; break;
       case '--hold': o.hold = seconds(a, v); i++; break;
       case '--observe': o.observe = seconds(a, v); i++; break;
+      case '--steps':
+        try { o.steps = parseSteps(v); } catch (e) { usage(`--steps: ${e.message}`); }
+        i++;
+        break;
+      case '--trace': o.trace = v; i++; break;
       case '--events': o.events = v; i++; break;
       case '--console': o.console = v; i++; break;
       case '--chromium': o.chromium = v; i++; break;
@@ -62,7 +79,9 @@ function parseArgs(argv) {
   }
   if (o.users.length === 0) { usage('--users needs at least one user name'); }
   if (o.password === undefined || o.password === '') { usage('--password is required'); }
-  if ((o.hold === null) === (o.observe === null)) { usage('give exactly one of --hold and --observe'); }
+  if ([o.hold, o.observe, o.steps].filter((m) => m !== null).length !== 1) {
+    usage('give exactly one of --hold, --observe and --steps');
+  }
   let url;
   try { url = new URL(o.target); } catch { usage(`--target '${o.target}' is not a URL`); }
   if (url.protocol !== 'wss:' && url.protocol !== 'ws:') { usage('--target must be ws:// or wss://'); }
@@ -140,6 +159,7 @@ async function main() {
   const start = Date.now();
   const events = o.events ? createWriteStream(o.events) : process.stdout;
   const consoleLog = o.console ? createWriteStream(o.console) : null;
+  const traceLog = o.trace ? createWriteStream(o.trace) : null;
   const seconds = (epochMs) => ((epochMs - start) / 1000).toFixed(6);
 
   const server = await startPageServer();
@@ -149,12 +169,17 @@ async function main() {
     browser = await playwright.chromium.launch({
       executablePath: o.chromium,
       headless: true,
-      // The flags of the reference setup: fake media so nothing prompts, no background
-      // traffic (the machine's network is closed; these connections only fail and slow it).
+      // The flags of the reference setup: fake media so nothing prompts (without a fake
+      // audio device Answer() ends in 480 and media_permission_denied), no background
+      // traffic (the machine's network is closed; these connections only fail and slow
+      // it). Loopback ICE candidates, so a call's connectivity checks stay on 127.0.0.1
+      // (inside the test's own network namespace when root). The ringtone may play
+      // without a user gesture, as it does in an agent's tab that was clicked before.
       args: ['--headless=new', '--no-sandbox', '--use-fake-device-for-media-stream',
         '--use-fake-ui-for-media-stream', '--disable-background-networking',
         '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-gpu',
-        '--disable-quic'],
+        '--disable-quic', '--allow-loopback-in-peer-connection',
+        '--autoplay-policy=no-user-gesture-required'],
     });
   } catch (e) {
     process.stderr.write(`sdk_phone: cannot start Chromium '${o.chromium}': ${e.message}\n`);
@@ -168,15 +193,19 @@ async function main() {
     // loops on `unregistered`, which would hide everything this test is about.
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
     const page = await context.newPage();
-    const seen = [];
+    const seen = [];  // every callback: {cb, event, callId}
     const waiters = [];
-    await page.exposeFunction('ringstormCallback', (cb, event, callId, at) => {
+    const trace = (what) => {
+      if (traceLog) { traceLog.write(JSON.stringify({ t: Number(seconds(Date.now())), phone: user, ...what }) + '\n'); }
+    };
+    await page.exposeFunction('ringstormCallback', (cb, event, callId, at, args) => {
       const line = { t: Number(seconds(at)), phone: user, tab: 0, cb, event, call_id: callId };
       events.write(JSON.stringify(line) + '\n');
-      if (cb === 'register') {
-        seen.push(event);
-        for (const w of waiters.slice()) { w(); }
+      if (args && traceLog) {
+        traceLog.write(JSON.stringify({ t: line.t, phone: user, cb, event, ...args }) + '\n');
       }
+      seen.push({ cb, event, callId });
+      for (const w of waiters.slice()) { w(); }
     });
     if (consoleLog) {
       // Every line prefixed, so a SIP message logged by SIP.js can be grepped per phone.
@@ -186,13 +215,13 @@ async function main() {
       });
       page.on('pageerror', (e) => consoleLog.write(`${seconds(Date.now())} ${user} pageerror: ${e.message}\n`));
     }
-    // Resolves true once `event` is among the register callbacks after index `from`.
-    const waitFor = (event, from, withinSeconds) => new Promise((resolve) => {
-      const check = () => seen.indexOf(event, from) >= 0;
-      if (check()) { resolve(true); return; }
+    // Resolves true once pred() holds (checked now and after each callback), false after
+    // `withinSeconds`.
+    const waitUntil = (pred, withinSeconds) => new Promise((resolve) => {
+      if (pred()) { resolve(true); return; }
       let timer;
       const w = () => {
-        if (check()) {
+        if (pred()) {
           clearTimeout(timer);
           waiters.splice(waiters.indexOf(w), 1);
           resolve(true);
@@ -201,22 +230,62 @@ async function main() {
       waiters.push(w);
       timer = setTimeout(() => { waiters.splice(waiters.indexOf(w), 1); resolve(false); }, withinSeconds * 1000);
     });
+    // Resolves true once register event `event` is among the callbacks from index `from`.
+    const waitFor = (event, from, withinSeconds) => waitUntil(
+      () => seen.slice(from).some((e) => e.cb === 'register' && e.event === event), withinSeconds);
+    const registerEvents = () => seen.filter((e) => e.cb === 'register').map((e) => e.event).join(', ');
 
     try {
       await page.goto(pageUrl);
-      const started = await page.evaluate((info) => {
+      const started = await page.evaluate(([info, register]) => {
         const client = new exotelSDK.ExotelWebClient();
         window.ringstormClient = client;
-        const report = (cb, event, callId) => window.ringstormCallback(cb, event, callId || '', Date.now());
+        const report = (cb, event, callId, args) =>
+          window.ringstormCallback(cb, event, callId || '', Date.now(), args);
+        // What the app is handed with each call event, kept for the trace: the SDK passes
+        // its Call object, so callId and friends are in callDetails(), not on callObj.
+        const callArgs = (call, phone) => {
+          let details = null;
+          try { details = call && typeof call.callDetails === 'function' ? call.callDetails() : null; } catch { /* kept null */ }
+          return {
+            callObjKeys: call ? Object.keys(call) : [],
+            details: details && {
+              callId: details.callId, callSid: details.callSid, callState: details.callState,
+              callDirection: details.callDirection, callStartedTime: details.callStartedTime,
+              remoteDisplayName: details.remoteDisplayName, remoteId: details.remoteId,
+            },
+            phoneArg: phone === undefined ? null : phone,
+          };
+        };
+        window.ringstormSdk = (method, arg) => {
+          if (method === 'DoRegister' || method === 'UnRegister') { return client[method](); }
+          return client.getCall()[method](arg);
+        };
         const inited = client.initWebrtc(info,
           (state) => report('register', state, ''),
-          (call, eventType) => report('call', eventType, call && call.callId ? String(call.callId) : ''),
+          (call, eventType, phone) => {
+            const args = callArgs(call, phone);
+            report('call', eventType, args.details ? args.details.callId : '', args);
+          },
           (state) => report('session', state, ''));
-        return inited && client.DoRegister();
-      }, accountInfo(o, user));
+        return inited && (!register || client.DoRegister());
+      }, [accountInfo(o, user), o.steps === null]);
       if (!started) {
         process.stderr.write(`sdk_phone: ${user}: initWebrtc/DoRegister refused the account\n`);
         ok = false;
+        return;
+      }
+      if (o.steps !== null) {
+        const why = await runSteps(o.steps, {
+          seen,
+          waitUntil,
+          sdk: (method, arg) => page.evaluate(([m, a]) => window.ringstormSdk(m, a), [method, arg]),
+          trace: (step, result) => trace({ step, result }),
+        });
+        if (why) {
+          process.stderr.write(`sdk_phone: ${user}: ${why}\n`);
+          ok = false;
+        }
         return;
       }
       if (o.observe !== null) {
@@ -224,7 +293,7 @@ async function main() {
         return;
       }
       if (!(await waitFor('registered', 0, o.registerWithin))) {
-        process.stderr.write(`sdk_phone: ${user}: no 'registered' within ${o.registerWithin}s (saw: ${seen.join(', ') || 'nothing'})\n`);
+        process.stderr.write(`sdk_phone: ${user}: no 'registered' within ${o.registerWithin}s (saw: ${registerEvents() || 'nothing'})\n`);
         ok = false;
         return;
       }
@@ -251,6 +320,7 @@ async function main() {
   const done = [];
   if (o.events) { done.push(new Promise((r) => events.end(r))); }
   if (consoleLog) { done.push(new Promise((r) => consoleLog.end(r))); }
+  if (traceLog) { done.push(new Promise((r) => traceLog.end(r))); }
   await Promise.all(done);
   process.exit(ok ? 0 : 1);
 }

@@ -12,32 +12,16 @@
 #include "engine/app/cli.hpp"
 #include "engine/app/run_options.hpp"
 #include "engine/target/embedded_target.hpp"
+#include "tests/unit/app/run_helpers.hpp"
 
 namespace ringstorm::app {
 namespace {
 
+using run_test::fresh_dir;
+using run_test::options_for;
+using run_test::read_all;
+using run_test::write_scenario;
 namespace fs = std::filesystem;
-
-std::string read_all(const fs::path& path) {
-    std::ifstream f(path);
-    std::stringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
-
-// A fresh directory per test under the gtest temp dir.
-fs::path fresh_dir(const std::string& name) {
-    fs::path dir = fs::path(testing::TempDir()) / ("ringstorm_run_test_" + name);
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
-
-fs::path write_scenario(const fs::path& dir, const std::string& text) {
-    fs::path file = dir / "scenario.yaml";
-    std::ofstream(file) << text;
-    return file;
-}
 
 const char* const hold_scenario = R"(name: run-test
 contract: documented
@@ -60,16 +44,6 @@ phone:
   - unregister
   - expect: {event: unregistered, within: 5s}
 )";
-
-run_options options_for(const fs::path& dir, const fs::path& scenario) {
-    run_options o;
-    o.scenario_file = scenario.string();
-    o.out_dir = (dir / "out").string();
-    o.events_file = (dir / "events.jsonl").string();
-    o.quiet = true;
-    o.overrides.threads = "2";
-    return o;
-}
 
 TEST(run, phones_register_against_the_embedded_target_and_reports_are_written) {
     fs::path dir = fresh_dir("embedded");
@@ -257,8 +231,9 @@ TEST(run, an_unreachable_target_exits_3_and_still_writes_the_summary) {
 
 TEST(run, scenario_errors_exit_2_before_anything_starts) {
     fs::path dir = fresh_dir("bad");
-    fs::path file = write_scenario(dir, "name: bad\naccounts: {pattern: \"1{n}\", password: x}\n"
-                                        "phone:\n  - regster\n");
+    fs::path file = write_scenario(dir,
+                                   "name: bad\naccounts: {pattern: \"1{n}\", password: x}\n"
+                                   "phone:\n  - regster\n");
     std::string path = file.string();
     std::vector<std::string> args{"ringstorm", "validate", path};
     std::vector<char*> argv;

@@ -1,6 +1,9 @@
 #pragma once
-// Hand-made timelines for the contract tests: episodes with the callbacks a tab recorded.
+// Hand-made timelines for the contract tests: episodes and calls with the callbacks a tab
+// recorded.
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -8,6 +11,11 @@
 #include "engine/phone/timeline.hpp"
 
 namespace ringstorm::contract::testing {
+
+// A time `ms` milliseconds after the clock's epoch: tests only compare times.
+inline core::time_point at_ms(std::int64_t ms) {
+    return core::time_point{} + std::chrono::milliseconds(ms);
+}
 
 struct timeline_builder {
     phone::timeline history;
@@ -34,6 +42,31 @@ struct timeline_builder {
     timeline_builder& event(std::string_view name, scenario::callback_kind callback =
                                                        scenario::callback_kind::register_event) {
         history.events.push_back(phone::recorded_event{{}, callback, name});
+        return *this;
+    }
+
+    // Appends call `c` with its CallListenerCallback `events`, recorded at `c.started`.
+    timeline_builder& call(phone::call_episode c, const std::vector<std::string_view>& events) {
+        const auto index = static_cast<std::uint32_t>(history.calls.size());
+        const core::time_point t = c.started;
+        history.calls.push_back(std::move(c));
+        for (std::string_view name : events) {
+            call_event(index, name, t);
+        }
+        return *this;
+    }
+
+    // Appends one CallListenerCallback event of call `index` at `at`.
+    timeline_builder& call_event(std::uint32_t index, std::string_view name, core::time_point at) {
+        history.events.push_back(
+            phone::recorded_event{at, scenario::callback_kind::call_event, name, index});
+        return *this;
+    }
+
+    // Appends one SessionCallback event at `at` (another tab's call: no call index).
+    timeline_builder& session(std::string_view name, core::time_point at) {
+        history.events.push_back(
+            phone::recorded_event{at, scenario::callback_kind::session_event, name});
         return *this;
     }
 

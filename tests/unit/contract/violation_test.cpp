@@ -118,9 +118,55 @@ const std::vector<episode_kind> every_kind{episode_kind::register_, episode_kind
                                            episode_kind::unregister, episode_kind::recover,
                                            episode_kind::drop};
 
-// Every rule check() reports over every profile x kind x outcome, with good and bad events.
+// The findings the phone records (calls-design: the call machine's protocol errors).
+const std::vector<std::string_view> phone_findings{
+    "call.malformed_request",     "call.cseq_order",     "call.no_dialog",
+    "call.hold_answer_direction", "call.bad_answer_sdp", "call.stray_response",
+    "call.request_timeout",       "call.hold_refused",
+};
+
+// Every rule check() and check_session() report over every profile x episode kind x
+// outcome, every call role x end with callbacks that match no row, every finding, and the
+// two ways a multi-tab user breaks the session rules.
 std::set<std::string> reachable_rules() {
     std::set<std::string> seen;
+    for (contract_profile p :
+         {contract_profile::documented, contract_profile::exotel_web_sdk_2_0_5}) {
+        for (phone::call_role role : {phone::call_role::callee, phone::call_role::caller}) {
+            for (int e = static_cast<int>(phone::call_end::none);
+                 e <= static_cast<int>(phone::call_end::no_final); ++e) {
+                phone::call_episode c;
+                c.role = role;
+                c.end = static_cast<phone::call_end>(e);
+                c.answered = testing::at_ms(1);
+                c.ended = testing::at_ms(2);
+                for (std::string_view f : phone_findings) {
+                    c.findings.push_back({f, "seen", testing::at_ms(1)});
+                }
+                timeline_builder b;
+                b.call(std::move(c), {"terminated", "terminated"});
+                for (const violation& x : check(p, b.history).violations) {
+                    seen.emplace(x.rule);
+                }
+            }
+        }
+        // Tab 0 answered and ended the forked call; tab 1 still rings and heard nothing.
+        timeline_builder answered;
+        timeline_builder ringing;
+        phone::call_episode w;
+        w.call_id = "forked";
+        w.answered = testing::at_ms(1);
+        w.ended = testing::at_ms(2);
+        w.end = phone::call_end::local_hangup;
+        answered.call(w, {"incoming", "connected", "callEnded"});
+        phone::call_episode l;
+        l.call_id = "forked";
+        ringing.call(l, {"incoming"}).session("re-register", testing::at_ms(3));
+        const std::vector<const phone::timeline*> tabs{&answered.history, &ringing.history};
+        for (const violation& x : check_session(p, tabs)) {
+            seen.emplace(x.rule);
+        }
+    }
     for (contract_profile p :
          {contract_profile::documented, contract_profile::exotel_web_sdk_2_0_5}) {
         for (episode_kind k : every_kind) {
@@ -150,7 +196,7 @@ TEST(ContractRules, IdsAreKindDotLowercaseName) {
         ASSERT_NE(dot, std::string_view::npos) << id;
         const std::string_view kind = id.substr(0, dot);
         EXPECT_TRUE(kind == "register" || kind == "refresh" || kind == "unregister" ||
-                    kind == "recover" || kind == "drop")
+                    kind == "recover" || kind == "drop" || kind == "call" || kind == "session")
             << id;
         for (char c : id) {
             EXPECT_TRUE((c >= 'a' && c <= 'z') || c == '_' || c == '.') << id;

@@ -153,9 +153,29 @@ TEST(call_flows, reject_sends_486_and_call_ended) {
         s.start();
         s.take(s.machine.reject(s.now));
         EXPECT_EQ(s.sent.back().status(), 486);
+        EXPECT_EQ(s.machine.record().final_status, 486);
         EXPECT_EQ(s.events(), (ev{"incoming", "callEnded"}));
-        s.take(s.machine.answer(s.now));
+        s.take(s.machine.answer(s.now, s.now));
         EXPECT_TRUE(s.has(call_action_type::refused, "not_ringing"));
+    }
+}
+
+TEST(call_flows, hangup_while_ringing_declines_486_but_a_page_unload_480) {
+    for (auto profile : {documented, sdk205}) {
+        call_script s(profile);
+        s.start();
+        s.take(s.machine.hangup(s.now, s.now));
+        EXPECT_EQ(s.sent.back().status(), 486);
+        // The real 2.0.5 SDK's phrase (tests/interop); the RFC's otherwise.
+        EXPECT_EQ(s.sent.back().reason(), profile == sdk205 ? "Busy" : "Busy Here");
+        EXPECT_EQ(s.machine.record().end, call_end::local_hangup);
+        EXPECT_EQ(s.events(), (ev{"incoming", "callEnded"}));
+
+        call_script unload(profile);
+        unload.start();
+        unload.take(unload.machine.unload(unload.now, unload.now));
+        EXPECT_EQ(unload.sent.back().status(), 480);
+        EXPECT_EQ(unload.events(), (ev{"incoming", "callEnded"}));
     }
 }
 
@@ -163,7 +183,7 @@ TEST(call_flows, local_hangup_sends_bye_and_call_ended_at_once) {
     for (auto profile : {documented, sdk205}) {
         call_script s(profile);
         s.connect();
-        s.take(s.machine.hangup(s.now));
+        s.take(s.machine.hangup(s.now, s.now));
         ASSERT_EQ(s.sent.back().method(), sip::method::bye);
         EXPECT_EQ(sip::to_tag(s.sent.back()), "tgt1");
         EXPECT_EQ(s.events().back(), "callEnded");
@@ -182,11 +202,85 @@ TEST(call_flows, hangup_before_ack_waits_for_the_ack) {
     s.start();
     s.answer();
     s.tag = s.phone_tag();
-    s.take(s.machine.hangup(s.now));
+    s.take(s.machine.hangup(s.now, s.now));
     EXPECT_EQ(s.sent_count(sip::method::bye), 0U);  // RFC 3261 §15
     EXPECT_EQ(s.events().back(), "callEnded");
     s.in(s.ack());
     EXPECT_EQ(s.sent_count(sip::method::bye), 1U);
+}
+
+// The latency of a command runs from when the script wanted it (coordinated omission).
+std::chrono::nanoseconds latency_of(const call_script& s, core::step step) {
+    for (const auto& a : s.all) {
+        if (a.type == call_action_type::latency && a.step == step) {
+            return a.latency;
+        }
+    }
+    ADD_FAILURE() << "no latency for " << core::to_string(step);
+    return {};
+}
+
+TEST(call_flows, latencies_start_when_the_command_was_due) {
+    for (auto profile : {documented, sdk205}) {
+        call_script s(profile);
+        s.start();
+        const auto due = s.now;
+        s.now += 30ms;  // the harness ran 30 ms late
+        s.take(s.machine.answer(due, s.now));
+        s.tag = s.phone_tag();
+        s.now += 20ms;
+        s.in(s.ack());
+        EXPECT_EQ(latency_of(s, core::step::answer_to_ack), 50ms);
+        // documented: connected on the ACK; 2.0.5: when the 200 went out.
+        EXPECT_EQ(latency_of(s, core::step::answer_to_connected), profile == sdk205 ? 30ms : 50ms);
+        EXPECT_EQ(s.machine.record().acked, s.now);
+        EXPECT_EQ(s.machine.record().final_status, 200);
+
+        const auto bye_due = s.now;
+        s.now += 10ms;
+        s.take(s.machine.hangup(bye_due, s.now));
+        EXPECT_TRUE(s.machine.busy());  // the BYE awaits its answer
+        s.now += 15ms;
+        s.in(s.reply_to_last(200));
+        EXPECT_EQ(latency_of(s, core::step::bye), 25ms);
+        EXPECT_FALSE(s.machine.busy());
+    }
+}
+
+TEST(call_flows, cancel_reason_cause_200_means_completed_elsewhere) {
+    for (std::string_view reason : {"SIP;cause=200;text=\"Call completed elsewhere\"",
+                                    "Q.850;cause=16, SIP ; cause=200", "SIP;cause=487", ""}) {
+        call_script s(documented);
+        s.start();
+        auto cancel = s.cancel();
+        if (!reason.empty()) {
+            cancel.add(sip::header_id::reason, reason);
+        }
+        s.in(cancel);
+        EXPECT_EQ(s.machine.record().completed_elsewhere, reason.find("=200") != reason.npos)
+            << reason;
+        EXPECT_EQ(s.machine.record().final_status, 487);
+    }
+}
+
+TEST(call_flows, transport_lost_ends_the_call_per_profile) {
+    for (auto profile : {documented, sdk205}) {
+        call_script s(profile);
+        s.connect();
+        s.take(s.machine.hold(s.now, s.now));  // a re-INVITE in flight is dropped too
+        const auto sent = s.sent.size();
+        s.take(s.machine.on_transport_lost(s.now));
+        EXPECT_EQ(s.sent.size(), sent);
+        EXPECT_EQ(s.machine.record().end, call_end::transport_error);
+        EXPECT_EQ(s.events(), profile == sdk205 ? (ev{"incoming", "connected"})
+                                                : (ev{"incoming", "connected", "terminated"}));
+        EXPECT_FALSE(s.machine.next_deadline());
+        EXPECT_TRUE(s.machine.finished());
+        EXPECT_FALSE(s.machine.busy());
+        // An ended call only drops its timers.
+        s.take(s.machine.on_transport_lost(s.now));
+        EXPECT_EQ(s.events().size(), profile == sdk205 ? 2U : 3U);
+    }
 }
 
 TEST(call_flows, sdk205_no_answer_for_60s_gives_480) {

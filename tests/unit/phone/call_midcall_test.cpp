@@ -29,7 +29,7 @@ TEST(call_midcall, hold_offers_sendonly_and_unhold_sendrecv_without_callbacks) {
         call_script s(profile);
         s.connect();
         const auto events_before = s.events();
-        s.take(s.machine.hold(s.now));
+        s.take(s.machine.hold(s.now, s.now));
         const sip::message hold = s.sent.back();
         ASSERT_EQ(hold.method(), sip::method::invite);
         EXPECT_EQ(sip::to_tag(hold), "tgt1");
@@ -43,7 +43,7 @@ TEST(call_midcall, hold_offers_sendonly_and_unhold_sendrecv_without_callbacks) {
         EXPECT_TRUE(s.machine.record().held);
         EXPECT_EQ(s.machine.local_direction(), sdp::direction::sendonly);
 
-        s.take(s.machine.unhold(s.now));
+        s.take(s.machine.unhold(s.now, s.now));
         const sip::message unhold = s.sent.back();
         EXPECT_EQ(call_script::direction_in(unhold), sdp::direction::sendrecv);
         EXPECT_EQ(sip::cseq_of(unhold)->number, 2U);
@@ -65,14 +65,45 @@ TEST(call_midcall, hold_sdp_keeps_the_negotiated_session) {
     s.connect();
     auto answer = sdp::parse(s.sent[2].body());  // the 200 OK to the INVITE
     ASSERT_TRUE(answer);
-    s.take(s.machine.hold(s.now));
+    s.take(s.machine.hold(s.now, s.now));
     auto offer = sdp::parse(s.sent.back().body());
     ASSERT_TRUE(offer);
     EXPECT_EQ(offer->origin.session_id, answer->origin.session_id);
     EXPECT_GT(offer->origin.session_version, answer->origin.session_version);  // RFC 3264 §8
     const auto& m = offer->media.front();
     EXPECT_EQ(m.formats.front(), "111");
-    EXPECT_EQ(*sdp::find<sdp::setup_role>(m.attributes), sdp::setup_role::active);
+    // Chrome re-offers actpass on the established association; our first answer said active.
+    EXPECT_EQ(*sdp::find<sdp::setup_role>(answer->media.front().attributes),
+              sdp::setup_role::active);
+    EXPECT_EQ(*sdp::find<sdp::setup_role>(m.attributes), sdp::setup_role::actpass);
+}
+
+// The answerer must keep its DTLS role: an answer claiming ours is what made Chromium hang up
+// in tests/interop (the target answered a=setup:active to the SDK's actpass hold offer).
+TEST(call_midcall, hold_answer_claiming_our_dtls_role_ends_the_call_like_the_sdk) {
+    for (auto profile : {documented, sdk205}) {
+        call_script s(profile);
+        s.connect();
+        s.take(s.machine.hold(s.now, s.now));
+        auto clash = *sdp::parse(s.sent.back().body());
+        auto& attrs = clash.media.front().attributes;
+        sdp::set_direction(attrs, sdp::direction::recvonly);
+        for (auto& a : attrs) {
+            if (std::holds_alternative<sdp::setup_role>(a)) {
+                a = sdp::setup_role::active;  // ours
+            }
+        }
+        const auto before = s.events();
+        s.in(s.reply_to_last(200, sdp::serialize(clash)));
+        EXPECT_TRUE(s.has(call_action_type::protocol_error, "sdp_answer"));
+        ASSERT_EQ(s.sent.back().method(), sip::method::bye);
+        EXPECT_EQ(s.sent[s.sent.size() - 2].method(), sip::method::ack);  // the 2xx is ACKed first
+        EXPECT_NE(s.sent.back().get("Reason").value_or("").find("cause=488"), std::string_view::npos);
+        EXPECT_EQ(s.machine.record().end, call_end::local_hangup);
+        auto after = before;
+        after.push_back("callEnded");
+        EXPECT_EQ(s.events(), after);
+    }
 }
 
 TEST(call_midcall, hold_while_remote_holds_offers_inactive) {
@@ -86,7 +117,7 @@ TEST(call_midcall, hold_while_remote_holds_offers_inactive) {
     EXPECT_EQ(call_script::direction_in(s.sent.back()), sdp::direction::recvonly);
     s.in(s.request(sip::method::ack, 2, "ack2"));
     EXPECT_EQ(s.machine.local_direction(), sdp::direction::recvonly);
-    s.take(s.machine.hold(s.now));
+    s.take(s.machine.hold(s.now, s.now));
     EXPECT_EQ(call_script::direction_in(s.sent.back()), sdp::direction::inactive);
 }
 
@@ -117,7 +148,7 @@ TEST(call_midcall, remote_reinvite_answered_per_rfc3264_and_retransmitted_until_
 TEST(call_midcall, remote_reinvite_while_holding_stays_held) {
     call_script s(documented);
     s.connect();
-    s.take(s.machine.hold(s.now));
+    s.take(s.machine.hold(s.now, s.now));
     s.in(s.reply_to_last(200, target_answer(s)));
     auto re = s.request(sip::method::invite, 2, "reinv1");
     re.set_body("application/sdp", target_offer());
@@ -128,32 +159,92 @@ TEST(call_midcall, remote_reinvite_while_holding_stays_held) {
 TEST(call_midcall, glare_gets_491) {
     call_script s(documented);
     s.connect();
-    s.take(s.machine.hold(s.now));
+    s.take(s.machine.hold(s.now, s.now));
     auto re = s.request(sip::method::invite, 2, "reinv1");
     re.set_body("application/sdp", target_offer());
     s.in(re);
     EXPECT_EQ(s.sent.back().status(), 491);  // RFC 3261 §14.2
-    s.take(s.machine.unhold(s.now));
+    s.take(s.machine.unhold(s.now, s.now));
     EXPECT_TRUE(s.has(call_action_type::refused, "offer_pending"));
 }
 
 TEST(call_midcall, sendrecv_answer_to_hold_is_flagged_but_accepted) {
     call_script s(sdk205);
     s.connect();
-    s.take(s.machine.hold(s.now));
+    s.take(s.machine.hold(s.now, s.now));
     auto offer = sdp::parse(s.sent.back().body());
     auto bad = *offer;
     sdp::set_direction(bad.media.front().attributes, sdp::direction::sendrecv);
+    for (auto& a : bad.media.front().attributes) {
+        if (std::holds_alternative<sdp::setup_role>(a)) {
+            a = sdp::setup_role::passive;  // only the direction is wrong
+        }
+    }
     s.in(s.reply_to_last(200, sdp::serialize(bad)));
     EXPECT_TRUE(s.has(call_action_type::protocol_error, "sdp_answer_direction"));
     EXPECT_EQ(s.sent.back().method(), sip::method::ack);
     EXPECT_EQ(s.machine.record().state, call_state::connected);
 }
 
+TEST(call_midcall, refused_hold_keeps_the_call_and_is_flagged) {
+    call_script s(documented);
+    s.connect();
+    s.take(s.machine.hold(s.now, s.now));
+    s.in(s.reply_to_last(488));
+    EXPECT_TRUE(s.has(call_action_type::protocol_error, "reinvite_refused"));
+    EXPECT_EQ(s.sent.back().method(), sip::method::ack);  // the transaction's ACK (§17.1.1.3)
+    EXPECT_FALSE(s.machine.record().held);
+    EXPECT_EQ(s.machine.local_direction(), sdp::direction::sendrecv);
+    EXPECT_EQ(s.machine.record().state, call_state::connected);
+    EXPECT_FALSE(s.has_latency(core::step::hold));
+    s.take(s.machine.hold(s.now, s.now));  // a new offer is allowed again
+    EXPECT_FALSE(s.has(call_action_type::refused, "offer_pending"));
+}
+
+TEST(call_midcall, hold_latency_runs_from_due) {
+    call_script s(sdk205);
+    s.connect();
+    const auto due = s.now;
+    s.now += 5ms;
+    s.take(s.machine.hold(due, s.now));
+    s.now += 40ms;
+    s.in(s.reply_to_last(200, target_answer(s)));
+    for (const auto& a : s.all) {
+        if (a.type == call_action_type::latency && a.step == core::step::hold) {
+            EXPECT_EQ(a.latency, 45ms);
+        }
+    }
+    EXPECT_TRUE(s.has_latency(core::step::hold));
+}
+
+TEST(call_midcall, answer_with_a_foreign_format_is_a_bad_answer) {
+    call_script s(documented);
+    s.connect();
+    s.take(s.machine.hold(s.now, s.now));
+    auto offer = sdp::parse(s.sent.back().body());
+    auto bad = *offer;
+    sdp::set_direction(bad.media.front().attributes, sdp::direction::recvonly);
+    bad.media.front().formats = {"0"};  // PCMU: never offered (RFC 3264 §6.1)
+    s.in(s.reply_to_last(200, sdp::serialize(bad)));
+    EXPECT_TRUE(s.has(call_action_type::protocol_error, "sdp_answer"));
+    EXPECT_FALSE(s.has(call_action_type::protocol_error, "sdp_answer_direction"));
+}
+
+TEST(call_midcall, unusable_remote_reinvite_offer_gets_488_and_the_call_goes_on) {
+    call_script s(documented);
+    s.connect();
+    auto re = s.request(sip::method::invite, 2, "reinv1");
+    re.set_body("application/sdp", "this is not SDP");
+    s.in(re);
+    EXPECT_EQ(s.sent.back().status(), 488);
+    EXPECT_TRUE(s.has(call_action_type::protocol_error, "reinvite_offer"));
+    EXPECT_EQ(s.machine.record().state, call_state::connected);
+}
+
 TEST(call_midcall, unanswered_hold_ends_the_call_with_bye) {
     call_script s(sdk205);
     s.connect();
-    s.take(s.machine.hold(s.now));
+    s.take(s.machine.hold(s.now, s.now));
     s.run_for(33s);  // Timer B = 64·T1 (RFC 3261 §17.1.1.2), then BYE (§14.1)
     EXPECT_EQ(s.sent_count(sip::method::bye), 1U);
     EXPECT_TRUE(s.has(call_action_type::protocol_error, "reinvite_timeout"));

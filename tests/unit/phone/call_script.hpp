@@ -96,7 +96,7 @@ public:
         }
     }
     void start() { take(machine.start(now)); }
-    void answer() { take(machine.answer(now)); }
+    void answer() { take(machine.answer(now, now)); }
     void in(const sip::message& m) { take(machine.on_message(m, now)); }
     void advance(std::chrono::milliseconds by) {
         now += by;

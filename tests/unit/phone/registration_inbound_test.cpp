@@ -73,6 +73,38 @@ TEST(registration_inbound, calls_are_refused_as_a_phone_without_calls) {
     EXPECT_TRUE(s.machine.registered());
 }
 
+TEST(registration_inbound, invite_of_a_dialog_it_does_not_have_gets_481) {
+    script s{documented};
+    s.register_through_challenge();
+    const std::string uri =
+        "sip:" + s.machine.identity().contact_user + "@" + s.machine.identity().host;
+    std::string reinvite = request_to("INVITE", uri);
+    reinvite.replace(reinvite.find("To: <" + uri + ">"), 6 + uri.size(),
+                     "To: <" + uri + ">;tag=gone");
+    s.frame(reinvite);
+    EXPECT_EQ(s.sent.back().status(), 481);  // RFC 3261 §12.2.2
+}
+
+TEST(registration_inbound, a_frame_is_read_once_then_handled) {
+    script s{documented};
+    s.register_through_challenge();
+    const std::string uri =
+        "sip:" + s.machine.identity().contact_user + "@" + s.machine.identity().host;
+    const auto ladder = s.machine.history().ladder.size();
+    auto in = s.machine.read_frame(request_to("OPTIONS", uri), s.now);
+    ASSERT_TRUE(in.message);
+    EXPECT_TRUE(in.actions.empty());  // read, noted on the ladder, not yet counted
+    EXPECT_EQ(s.machine.history().ladder.size(), ladder + 1);
+    EXPECT_TRUE(s.machine.addressed_to_me(*in.message));
+    auto out = s.machine.on_message(std::move(*in.message), s.now);
+    EXPECT_EQ(out.front().type, action_type::sip_count);
+    EXPECT_FALSE(s.machine.read_frame("\r\n\r\n", s.now).message);
+    auto garbage = s.machine.read_frame("not SIP", s.now);
+    EXPECT_FALSE(garbage.message);
+    ASSERT_EQ(garbage.actions.size(), 1u);
+    EXPECT_EQ(garbage.actions.front().error_kind, "sip_parse");
+}
+
 TEST(registration_inbound, garbage_is_a_protocol_error_and_the_phone_goes_on) {
     script s{documented};
     s.do_register();

@@ -100,5 +100,43 @@ TEST(call_schedule, config_errors_name_the_field) {
     EXPECT_TRUE(idle.take_due(t0 + 10s, 5).empty());
 }
 
+TEST(call_schedule, a_new_rate_applies_from_now_without_backlog) {
+    call_schedule s(fixed(0), t0);
+    EXPECT_FALSE(s.next_due(5).has_value());
+    s.set_rate(2, t0 + 60s);  // this worker got its first AOR a minute in
+    EXPECT_EQ(s.next_due(5), t0 + 60s + 500ms);
+    EXPECT_EQ(s.take_due(t0 + 61s, 5).size(), 2U);
+    s.set_rate(10, t0 + 61s);  // a running schedule keeps its next call, then spaces by 10/s
+    EXPECT_EQ(s.take_due(t0 + 61500ms, 5).size(), 1U);
+    EXPECT_EQ(s.next_due(5), t0 + 61600ms);
+    s.set_rate(0, t0 + 62s);
+    EXPECT_FALSE(s.next_due(5).has_value());
+    EXPECT_TRUE(s.take_due(t0 + 70s, 5).empty());
+}
+
+TEST(call_mix, weights_parse_and_a_bare_name_weighs_one) {
+    auto mix = parse_call_mix("answered_then_target_bye=3, target_cancel_while_ringing");
+    ASSERT_TRUE(mix.has_value()) << mix.error();
+    ASSERT_EQ(mix->size(), 2U);
+    EXPECT_EQ((*mix)[0].behaviour, call_behaviour::answered_then_target_bye);
+    EXPECT_EQ((*mix)[0].weight, 3U);
+    EXPECT_EQ((*mix)[1].behaviour, call_behaviour::target_cancel_while_ringing);
+    EXPECT_EQ((*mix)[1].weight, 1U);
+    EXPECT_EQ(pick_behaviour(*mix, 2), call_behaviour::answered_then_target_bye);
+    EXPECT_EQ(pick_behaviour(*mix, 3), call_behaviour::target_cancel_while_ringing);
+}
+
+TEST(call_mix, bad_entries_say_what_is_wrong) {
+    auto unknown = parse_call_mix("answered=2");
+    ASSERT_FALSE(unknown.has_value());
+    EXPECT_NE(unknown.error().find("'answered' is not a call behaviour"), std::string::npos);
+    EXPECT_NE(unknown.error().find("phone_hangs_up"), std::string::npos);  // lists the names
+    auto weight = parse_call_mix("no_ack=x");
+    ASSERT_FALSE(weight.has_value());
+    EXPECT_NE(weight.error().find("weight 'x' of no_ack"), std::string::npos);
+    EXPECT_FALSE(parse_call_mix("no_ack=0").has_value());
+    EXPECT_FALSE(parse_call_mix("").has_value());
+}
+
 }  // namespace
 }  // namespace ringstorm::target

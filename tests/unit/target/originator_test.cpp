@@ -345,10 +345,19 @@ TEST(originator, malformed_responses_are_counted_not_fatal) {
     EXPECT_TRUE(r.call.on_text(r.answer(r.invite, 200), t0 + 3s).send.empty());  // over
 }
 
-TEST(originator, unknown_in_dialog_request_gets_501_and_a_finding) {
+TEST(originator, dtmf_info_is_accepted) {
     rig r(plan_for(call_behaviour::phone_hangs_up));
     r.ring_and_answer(t0);
     auto out = r.call.on_text(r.phone_request("INFO", 2), t0 + 5s);
+    ASSERT_EQ(out.send.size(), 1U);
+    EXPECT_EQ(parse(out.send[0]).status(), 200);
+    EXPECT_TRUE(out.findings.empty());
+}
+
+TEST(originator, unknown_in_dialog_request_gets_501_and_a_finding) {
+    rig r(plan_for(call_behaviour::phone_hangs_up));
+    r.ring_and_answer(t0);
+    auto out = r.call.on_text(r.phone_request("MESSAGE", 2), t0 + 5s);
     ASSERT_EQ(out.send.size(), 1U);
     EXPECT_EQ(parse(out.send[0]).status(), 501);
     ASSERT_EQ(out.findings.size(), 1U);
@@ -374,6 +383,11 @@ TEST(originator, phone_hold_reinvite_is_answered_per_rfc_3264) {
     auto answer = sdp::parse(ok.body());
     ASSERT_TRUE(answer.has_value());
     EXPECT_EQ(answer->direction_of(answer->media.at(0)), sdp::direction::recvonly);
+    // The phone took DTLS `active` in its 200; its actpass re-offer must not make us active
+    // too (Chromium refuses such an answer and hangs up).
+    const auto* role = sdp::find<sdp::setup_role>(answer->media.at(0).attributes);
+    ASSERT_NE(role, nullptr);
+    EXPECT_EQ(*role, sdp::setup_role::passive);
     EXPECT_GT(answer->origin.session_version, 2U);
     EXPECT_TRUE(out.findings.empty());
     EXPECT_EQ(r.call.state(), call_state::talking);
