@@ -191,7 +191,7 @@ net::awaitable<phone_script::flow> phone_script::dtmf(const scenario::dtmf_step&
                 r = co_await sleep_until(due_);
             }
             if (r == wake::cut) {
-                due_ = std::min(due_, core::clock::now());
+                due_ = core::clock::now();
                 co_return flow::unwind;  // the rest of the digits are not sent
             }
         }
@@ -286,6 +286,11 @@ std::optional<core::time_point> phone_script::incoming_at(std::uint32_t tab,
 }
 
 phone_script::flow phone_script::refused(const scenario::step& where, const std::string& reason) {
+    if (ending_) {
+        // The run's end cut the wait this step relied on (scenarios/README.md, "The run's
+        // end"): a command with nothing to act on is skipped, not the phone's failure.
+        return flow::next;
+    }
     fail("line " + std::to_string(where.where.line) + ": " +
          std::string(scenario::step_name(where.action)) + ": " + reason);
     return flow::stop;

@@ -327,6 +327,9 @@ void call::on_reinvite_final(const sip::message& m, core::time_point now, out_t&
     dialog_->on_response(request, m);
     if (m.status() >= 300) {
         reinvite_sent_ = {};
+        if (m.status() == 491) {
+            return;  // glare (RFC 3261 §14.1): the target's re-INVITE crossed ours; no breach
+        }
         // The call goes on with the old session (RFC 3261 §14.1), but the hold or unhold
         // the app asked for did not happen.
         call_action e = error_action("reinvite_refused");

@@ -192,6 +192,9 @@ void originated_call::on_hold_response(const sip::message& r, call_actions& out,
     if (r.status() < 200) {
         return;
     }
+    if (r.status() == 491) {
+        return;  // glare (RFC 3261 §14.1): the phone's own re-INVITE crossed ours; no breach
+    }
     if (r.status() >= 300) {
         flag(out, finding_kind::hold_refused, "hold re-INVITE answered " + status_text(r), now);
         return;

@@ -35,6 +35,16 @@ void originated_call::on_request(const sip::message& r, call_actions& out,
         return;
     }
     if (r.method() == sip::method::invite) {
+        const bool our_offer_pending =
+            hold_tx_ && !hold_answered_ &&
+            (hold_tx_->state() == sip::client_invite_state::calling ||
+             hold_tx_->state() == sip::client_invite_state::proceeding);
+        if (our_offer_pending) {
+            // Glare: both ends re-INVITE at once; the one receiving the other's offer
+            // while its own is pending answers 491 (RFC 3261 §14.2).
+            out.send.push_back(sip::serialize(sip::make_response(r, 491)));
+            return;
+        }
         answer_reinvite(r, out, now);
         return;
     }

@@ -1,5 +1,6 @@
 #include "engine/target/target_worker.hpp"
 
+#include <algorithm>
 #include <functional>
 
 #include <boost/asio/co_spawn.hpp>
@@ -224,6 +225,25 @@ void target_worker::route_frame(std::uint32_t owner, std::string call_id, std::s
 void target_worker::dispatch(router_output out) {
     // One batch per connection worker, in the router's order: a route is in place before
     // the INVITE that needs it is sent, and removed after the call's last message.
+    const bool one_worker =
+        std::all_of(out.begin(), out.end(),
+                    [&](const router_item& item) { return item.via.worker == out.front().via.worker; });
+    if (out.empty() || one_worker) {
+        // Most frames and timers (one call, one connection): no batching, no allocation.
+        if (!out.empty()) {
+            const std::uint32_t w = out.front().via.worker;
+            if (w == index_) {
+                carry(index_, std::move(out));
+            } else {
+                target_worker* peer = peers_[w].get();
+                pool_.post(w, [peer, owner = index_, items = std::move(out)]() mutable {
+                    peer->carry(owner, std::move(items));
+                });
+            }
+        }
+        arm_calls();
+        return;
+    }
     std::vector<router_output> batches(peers_.size());
     for (router_item& item : out) {
         batches[item.via.worker].push_back(std::move(item));

@@ -319,5 +319,34 @@ phone:
     EXPECT_NE(text.find("failed: line 10: hold: "), std::string::npos) << text;
 }
 
+// The run's end cuts a top-level wait_call: the flat script's call steps after it have no
+// call to act on and are skipped, its call expects are not owed, the unregister still runs
+// and is still judged.
+TEST(call_run, the_run_ending_during_wait_call_does_not_fail_the_phones) {
+    fs::path dir = fresh_dir("call_cut");
+    run_options o = options_for(dir, write_scenario(dir, R"(name: cut
+accounts: {pattern: "68{n:02}", password: secret}
+target:
+  calls: {after: 30s}
+load: {phones: 2, rate: 20, duration: 1s}
+thresholds: [phones.failed == 0]
+phone:
+  - register
+  - expect: {event: registered, within: 5s}
+  - wait_call: {within: 30s}
+  - answer
+  - expect: {event: "call:connected", within: 5s}
+  - hangup
+  - expect: {event: "call:callEnded", within: 5s}
+  - unregister
+  - expect: {event: unregistered, within: 5s}
+)"));
+    ASSERT_EQ(run_command(o), 0) << read_all(dir / "out" / "summary.json");
+    json summary = summary_of(dir);
+    EXPECT_EQ(summary["phones"]["failed"], 0);
+    EXPECT_EQ(summary["calls"]["offered"], 0);
+    EXPECT_EQ(summary["latency_seconds"]["unregister"]["count"], 2);
+}
+
 }  // namespace
 }  // namespace ringstorm::app

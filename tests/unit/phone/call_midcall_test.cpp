@@ -156,6 +156,16 @@ TEST(call_midcall, remote_reinvite_while_holding_stays_held) {
     EXPECT_EQ(call_script::direction_in(s.sent.back()), sdp::direction::sendonly);  // RFC 6337 §5.3
 }
 
+TEST(call_midcall, a_491_to_our_hold_is_glare_not_a_breach) {
+    call_script s(documented);
+    s.connect();
+    s.take(s.machine.hold(s.now, s.now));
+    s.in(s.reply_to_last(491));
+    EXPECT_FALSE(s.has(call_action_type::protocol_error, "reinvite_refused"));
+    EXPECT_FALSE(s.machine.record().held);
+    EXPECT_EQ(s.machine.record().state, call_state::connected);
+}
+
 TEST(call_midcall, glare_gets_491) {
     call_script s(documented);
     s.connect();

@@ -301,6 +301,19 @@ TEST(originator, hold_answered_sendrecv_is_flagged) {
     EXPECT_EQ(r.call.state(), call_state::talking);  // flagged, not ended
 }
 
+TEST(originator, glare_of_two_reinvites_gets_491_and_no_finding) {
+    rig r(plan_for(call_behaviour::remote_hold_then_bye));
+    r.ring_and_answer(t0);
+    auto hold = parse(r.call.on_timer(t0 + 7s).send.at(0));
+    // The phone's own hold re-INVITE crosses ours (RFC 3261 §14.2): each answers 491.
+    auto out = r.call.on_text(r.phone_request("INVITE", 2), t0 + 7010ms);
+    ASSERT_EQ(out.send.size(), 1U);
+    EXPECT_EQ(parse(out.send[0]).status(), 491);
+    out = r.call.on_text(r.answer(hold, 491), t0 + 7020ms);
+    EXPECT_TRUE(out.findings.empty());
+    EXPECT_EQ(r.call.state(), call_state::talking);
+}
+
 TEST(originator, refused_hold_is_flagged_and_the_call_goes_on) {
     rig r(plan_for(call_behaviour::remote_hold_then_bye));
     r.ring_and_answer(t0);
