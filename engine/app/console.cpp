@@ -35,16 +35,24 @@ void console::progress(double seconds, const worker_progress& p, bool ending) {
         return;
     }
     last_plain_ = seconds;
-    char line[256];
+    // Calls appear once a phone has been offered one (registration-only runs stay as they were).
+    char calls[96] = "";
+    if (p.calls_offered > 0) {
+        std::snprintf(calls, sizeof calls, "  |  calls %lld up, %llu offered, %llu completed",
+                      static_cast<long long>(p.active_calls),
+                      static_cast<unsigned long long>(p.calls_offered),
+                      static_cast<unsigned long long>(p.calls_completed));
+    }
+    char line[352];
     std::snprintf(line, sizeof line,
                   "%7.1fs  phones %llu/%llu started, %llu live, %llu registered, %llu failed"
-                  "  |  REGISTER ok %llu (%.0f/s), failed %llu  |  violations %llu%s",
+                  "  |  REGISTER ok %llu (%.0f/s), failed %llu%s  |  violations %llu%s",
                   seconds, static_cast<unsigned long long>(p.started),
                   static_cast<unsigned long long>(p.planned), static_cast<unsigned long long>(p.live),
                   static_cast<unsigned long long>(p.registered),
                   static_cast<unsigned long long>(p.failed),
                   static_cast<unsigned long long>(p.registrations_ok), rate,
-                  static_cast<unsigned long long>(p.registrations_failed),
+                  static_cast<unsigned long long>(p.registrations_failed), calls,
                   static_cast<unsigned long long>(p.violations), ending ? "  (winding down)" : "");
     if (tty_) {
         std::fprintf(out_, "\r\033[K%s", line);
@@ -90,6 +98,13 @@ void console::summary(const reporters::run_report& r, const std::string& files) 
                              std::string(to_string(static_cast<core::registration_result>(i))).c_str(),
                              static_cast<unsigned long long>(s.registrations[i]));
             }
+        }
+        if (s.calls_offered > 0) {
+            std::fprintf(out_, "\ncalls          offered %llu, answered %llu, completed %llu, failed %llu",
+                         static_cast<unsigned long long>(s.calls_offered),
+                         static_cast<unsigned long long>(s.calls_answered),
+                         static_cast<unsigned long long>(s.calls_completed),
+                         static_cast<unsigned long long>(s.calls_failed));
         }
         std::fprintf(out_, "\n\nlatency (ms)           count       p50       p90       p99      p999       max\n");
         for (core::step step : core::all_steps) {

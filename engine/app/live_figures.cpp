@@ -54,6 +54,9 @@ worker_progress gather_progress(transport::worker_pool& pool,
         t.registrations_ok += p.registrations_ok;
         t.registrations_failed += p.registrations_failed;
         t.violations += p.violations;
+        t.calls_offered += p.calls_offered;
+        t.calls_completed += p.calls_completed;
+        t.active_calls += p.active_calls;
     });
     std::lock_guard lock(total->first);
     return total->second;

@@ -152,6 +152,9 @@ worker_progress worker::progress() const {
     p.registrations_ok = stats_->registration_count(core::registration_result::ok);
     p.registrations_failed = stats_->registrations_failed();
     p.violations = stats_->contract_violations.total();
+    p.calls_offered = stats_->calls_offered;
+    p.calls_completed = stats_->calls_completed;
+    p.active_calls = stats_->active_calls;
     p.done = done_;
     return p;
 }

@@ -44,6 +44,9 @@ struct worker_progress {
     std::uint64_t registrations_ok = 0;
     std::uint64_t registrations_failed = 0;
     std::uint64_t violations = 0;
+    std::uint64_t calls_offered = 0;
+    std::uint64_t calls_completed = 0;
+    std::int64_t active_calls = 0;
     bool done = false;
 };
 
