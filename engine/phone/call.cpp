@@ -51,18 +51,6 @@ std::string display_name_of(const sip::message& invite) {
     return std::string(na->display_name);
 }
 
-// One message out: its count, then its text.
-void append_send(const sip::message& m, call_actions& out) {
-    call_action count{call_action_type::sip_count};
-    count.direction = core::direction::sent;
-    count.method = stats_method_of(m);
-    count.status = core::status_class_of(m.status());
-    out.push_back(count);
-    call_action a{call_action_type::send};
-    a.text = sip::serialize(m);
-    out.push_back(std::move(a));
-}
-
 sip::timer_config call_timers(sip::timer_config t) {
     t.trying_delay = sip::duration{0};  // SIP.js sends 100 Trying at once
     return t;
@@ -84,11 +72,7 @@ call::call(sip::message invite, call_config config, std::uint64_t seed)
 }
 
 void call::emit(std::string_view name, core::time_point now, out_t& out) {
-    record_.events.push_back({now, scenario::callback_kind::call_event, name});
-    call_action a{call_action_type::emit};
-    a.event = name;
-    a.text = record_.call_id;
-    out.push_back(std::move(a));
+    append_emit(record_, name, now, out);
 }
 
 void call::send(const sip::message& m, out_t& out) {
@@ -96,11 +80,7 @@ void call::send(const sip::message& m, out_t& out) {
 }
 
 void call::count_received(const sip::message& m, out_t& out) {
-    call_action count{call_action_type::sip_count};
-    count.direction = core::direction::received;
-    count.method = stats_method_of(m);
-    count.status = core::status_class_of(m.status());
-    out.push_back(count);
+    append_received(m, out);
 }
 
 void call::end(call_end why, core::time_point now) {
@@ -197,13 +177,7 @@ call_actions call::answer(core::time_point due, core::time_point now) {
     // retransmitter's copy goes on the wire.
     (void)invite_tx_.respond(ok, now);
     record_.final_status = 200;
-    answer_2xx_.emplace(std::move(ok), config_.timers);
-    answer_2xx_cseq_ = sip::cseq_of(invite_)->number;
-    for (const auto& a : answer_2xx_->start(now)) {
-        if (a.kind == sip::action_kind::send) {
-            send(a.msg, out);
-        }
-    }
+    answer_2xx_.start(std::move(ok), sip::cseq_of(invite_)->number, config_.timers, now, out);
     no_answer_at_.reset();
     answered_at_ = due;
     record_.answered = now;
@@ -273,13 +247,7 @@ call_actions call::hangup(core::time_point due, core::time_point now) {
 
 void call::start_request(sip::message request, core::time_point due, core::time_point now,
                          out_t& out) {
-    requests_.push_back(
-        {sip::client_non_invite_transaction(std::move(request), true, config_.timers), due});
-    for (const auto& a : requests_.back().tx.start(now)) {
-        if (a.kind == sip::action_kind::send) {
-            send(a.msg, out);
-        }
-    }
+    requests_.start(std::move(request), due, now, config_.timers, out);
 }
 
 void call::send_bye(core::time_point due, core::time_point now, out_t& out,
@@ -297,18 +265,11 @@ void call::send_bye(core::time_point due, core::time_point now, out_t& out,
 
 call_actions call::dtmf(char digit, core::time_point now) {
     out_t out;
-    static constexpr std::string_view digits = "0123456789*#ABCD";
-    if (digits.find(digit) == std::string_view::npos) {
-        out.push_back({call_action_type::refused, "bad_digit"});
+    if (auto why = dtmf_refusal(digit, record_.state == call_state::connected); !why.empty()) {
+        out.push_back({call_action_type::refused, why});
         return out;
     }
-    if (record_.state != call_state::connected) {
-        out.push_back({call_action_type::refused, "not_connected"});
-        return out;
-    }
-    auto info = dialog_->make_request(sip::method::info, sip::make_branch(rng_()));
-    info.set_body("application/dtmf-relay", "Signal=" + std::string(1, digit) + "\r\nDuration=240");
-    start_request(std::move(info), now, now, out);
+    start_request(dtmf_info(*dialog_, digit, sip::make_branch(rng_())), now, now, out);
     return out;
 }
 
@@ -349,23 +310,13 @@ void call::start_reinvite(sdp::hold_intent intent, core::time_point due, core::t
     }
 }
 
-bool call::reinvite_pending() const noexcept {
-    return reinvite_ && (reinvite_->state() == sip::client_invite_state::calling ||
-                         reinvite_->state() == sip::client_invite_state::proceeding);
-}
-
 std::optional<core::time_point> call::next_deadline() const noexcept {
     if (transport_lost_) {
         return std::nullopt;
     }
-    std::optional<core::time_point> out =
-        sip::earliest({invite_tx_.next_deadline(), no_answer_at_,
-                       answer_2xx_ ? answer_2xx_->next_deadline() : std::nullopt,
-                       reinvite_ ? reinvite_->next_deadline() : std::nullopt});
-    for (const auto& r : requests_) {
-        out = sip::earliest({out, r.tx.next_deadline()});
-    }
-    return out;
+    return sip::earliest({invite_tx_.next_deadline(), no_answer_at_, answer_2xx_.next_deadline(),
+                          reinvite_ ? reinvite_->next_deadline() : std::nullopt,
+                          requests_.next_deadline()});
 }
 
 bool call::finished() const noexcept {
@@ -376,11 +327,7 @@ bool call::busy() const noexcept {
     if (transport_lost_) {
         return false;
     }
-    const bool request_pending = std::any_of(requests_.begin(), requests_.end(), [](const auto& r) {
-        return r.tx.state() == sip::client_non_invite_state::trying ||
-               r.tx.state() == sip::client_non_invite_state::proceeding;
-    });
-    return request_pending || reinvite_pending() || bye_after_ack_;
+    return requests_.awaiting_final() || reinvite_pending() || bye_after_ack_;
 }
 
 call_actions call::on_transport_lost(core::time_point now) {
@@ -415,58 +362,21 @@ call_actions call::on_timer(core::time_point now) {
         end(call_end::no_answer, now);
         emit("callEnded", now, out);
     }
-    if (answer_2xx_) {
-        bool gave_up = false;
-        for (const auto& a : answer_2xx_->on_timer(now)) {
-            if (a.kind == sip::action_kind::send) {
-                send(a.msg, out);
-            } else if (a.kind == sip::action_kind::timeout) {
-                gave_up = true;
-            }
-        }
-        if (!answer_2xx_->active()) {
-            answer_2xx_.reset();
-        }
-        if (gave_up) {
-            // RFC 3261 §13.3.1.4: no ACK in 64·T1 ends the session with a BYE.
-            out.push_back({call_action_type::protocol_error, "ack_timeout"});
-            send_bye(now, now, out);
-            if (record_.state != call_state::ended) {
-                end(call_end::no_ack, now);
-                emit(sdk_2_0_5() ? "callEnded" : "terminated", now, out);
-            }
+    if (answer_2xx_.on_timer(now, out)) {
+        // RFC 3261 §13.3.1.4: no ACK in 64·T1 ends the session with a BYE.
+        send_bye(now, now, out);
+        if (record_.state != call_state::ended) {
+            end(call_end::no_ack, now);
+            emit(sdk_2_0_5() ? "callEnded" : "terminated", now, out);
         }
     }
-    if (reinvite_) {
-        for (const auto& a : reinvite_->on_timer(now)) {
-            if (a.kind == sip::action_kind::send) {
-                send(a.msg, out);
-            } else if (a.kind == sip::action_kind::timeout) {
-                // RFC 3261 §14.1: a re-INVITE that times out ends the dialog.
-                out.push_back({call_action_type::protocol_error, "reinvite_timeout"});
-                reinvite_.reset();
-                send_bye(now, now, out);
-                end(call_end::reinvite_timeout, now);
-                emit(sdk_2_0_5() ? "callEnded" : "terminated", now, out);
-                break;
-            }
-        }
-        if (reinvite_ && reinvite_->state() == sip::client_invite_state::terminated) {
-            reinvite_.reset();
-        }
+    if (tick_reinvite(reinvite_, now, out)) {
+        // RFC 3261 §14.1: a re-INVITE that times out ends the dialog.
+        send_bye(now, now, out);
+        end(call_end::reinvite_timeout, now);
+        emit(sdk_2_0_5() ? "callEnded" : "terminated", now, out);
     }
-    for (auto& r : requests_) {
-        for (const auto& a : r.tx.on_timer(now)) {
-            if (a.kind == sip::action_kind::timeout) {
-                call_action e{call_action_type::protocol_error, "request_timeout"};
-                e.text = "no final response to our " + std::string(r.tx.request().method_text());
-                out.push_back(std::move(e));
-            }
-        }
-    }
-    std::erase_if(requests_, [](const pending_request& r) {
-        return r.tx.state() == sip::client_non_invite_state::terminated;
-    });
+    requests_.on_timer(now, out);
     return out;
 }
 

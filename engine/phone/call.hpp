@@ -21,13 +21,11 @@
 #include <vector>
 
 #include "engine/core/clock.hpp"
-#include "engine/core/stats.hpp"
-#include "engine/core/step.hpp"
-#include "engine/phone/timeline.hpp"
+#include "engine/phone/call_actions.hpp"
+#include "engine/phone/dialog_requests.hpp"
 #include "engine/scenario/scenario.hpp"
 #include "engine/sip/client_transaction.hpp"
 #include "engine/sip/dialog.hpp"
-#include "engine/sip/invite_2xx_retransmitter.hpp"
 #include "engine/sip/server_transaction.hpp"
 #include "media/sdp/webrtc.hpp"
 
@@ -48,62 +46,6 @@ struct call_config {
     // profile specifies no such timeout: the call rings until the target cancels it.
     std::chrono::milliseconds no_answer_timeout{60'000};
     sip::timer_config timers;  // T1 = 0.5 s, T2 = 4 s: the 2xx retransmission schedule
-};
-
-// ---- actions ----
-enum class call_action_type : std::uint8_t {
-    send,            // `text`: one SIP message = one WebSocket text frame (RFC 7118 §5.1)
-    emit,            // `event` (static text) for the call `text` (its Call-ID)
-    latency,         // record `latency` for `step`
-    sip_count,       // count one SIP message (`direction`, `method`, `status`)
-    protocol_error,  // count `error_kind`: the target broke a rule; `text` may detail it
-    refused,         // an app command that does not apply now; `error_kind` says why
-};
-
-struct call_action {
-    call_action(call_action_type t = call_action_type::send,  // NOLINT: tests brace-build
-                std::string_view kind = {})
-        : type(t), error_kind(kind) {}
-
-    call_action_type type = call_action_type::send;
-    std::string text;
-    std::string_view event;
-    core::step step = core::step::answer_to_ack;
-    std::chrono::nanoseconds latency{0};
-    core::direction direction = core::direction::sent;
-    core::sip_method method = core::sip_method::invite;
-    core::status_class status = core::status_class::request;
-    std::string_view error_kind;  // static text: "malformed_request", "not_connected", ...
-};
-using call_actions = std::vector<call_action>;
-
-enum class call_state : std::uint8_t {
-    ringing,    // 180 sent, waiting for the app
-    answering,  // 200 sent, ACK not yet received
-    connected,  // ACK received
-    ended,
-};
-std::string_view to_string(call_state s) noexcept;  // "ringing", "answering", ...
-
-// What the SDK's callObj carries, plus the Exotel leg headers kept for reports.
-struct call_record {
-    std::string call_id;
-    std::string_view direction = "incoming";
-    call_state state = call_state::ringing;
-    call_end end = call_end::none;
-    core::time_point started{};  // INVITE received (callStartedTime)
-    std::optional<core::time_point> answered;
-    std::optional<core::time_point> acked;  // the ACK of our 2xx to the INVITE arrived
-    std::optional<core::time_point> ended;
-    std::uint16_t final_status = 0;  // our final response to the INVITE; 0 while none
-    // The target's CANCEL carried `Reason: SIP;cause=200` (RFC 3326): answered elsewhere.
-    bool completed_elsewhere = false;
-    std::string remote_display_name;
-    std::string exotel_call_sid;         // X-Exotel-CallSid, empty when absent
-    std::string exotel_leg_sid;          // X-Exotel-LegSid
-    bool held = false;                   // our last hold offer was answered
-    bool muted = false;                  // the audio track is disabled (no signalling)
-    std::vector<recorded_event> events;  // CallListenerCallback events, in order
 };
 
 class call {
@@ -164,10 +106,6 @@ public:
 
 private:
     using out_t = call_actions;
-    struct pending_request {  // our BYE or INFO in its transaction
-        sip::client_non_invite_transaction tx;
-        core::time_point sent;  // latency origin: when it was due
-    };
 
     bool sdk_2_0_5() const noexcept {
         return config_.profile == scenario::contract_profile::exotel_web_sdk_2_0_5;
@@ -188,9 +126,7 @@ private:
                   std::string_view reason = {});
     void start_reinvite(sdp::hold_intent intent, core::time_point due, core::time_point now,
                         out_t& out);
-    // Our re-INVITE has no final response yet (its transaction may linger in Accepted,
-    // RFC 6026, after the 2xx; that no longer blocks a new offer).
-    bool reinvite_pending() const noexcept;
+    bool reinvite_pending() const noexcept { return invite_pending(reinvite_); }
 
     // call_inbound.cpp
     void on_request(const sip::message& m, core::time_point now, out_t& out);
@@ -205,7 +141,6 @@ private:
     // The SDP answer to `offer` with our wish `wish`; nullopt when it cannot be answered.
     std::optional<std::string> answer_sdp(std::string_view offer, sdp::direction wish);
     std::string offer_sdp(sdp::direction d);
-    // Checks the answer to our re-INVITE offer and updates local_direction_.
     // Checks the answer to our re-INVITE offer and updates local_direction_. false when the
     // browser could not apply it (a DTLS role clash): the SDK then hangs up.
     bool take_answer(std::string_view answer, out_t& out);
@@ -218,8 +153,7 @@ private:
     sip::server_invite_transaction invite_tx_;
     std::optional<sip::dialog> dialog_;
     // The 2xx in flight (to the INVITE or a remote re-INVITE) and the CSeq its ACK carries.
-    std::optional<sip::invite_2xx_retransmitter> answer_2xx_;
-    std::uint32_t answer_2xx_cseq_ = 0;
+    pending_2xx answer_2xx_;
     core::time_point answered_at_{};  // when answer() was due: answer_* latency origin
     std::optional<core::time_point> no_answer_at_;
     bool bye_after_ack_ = false;   // hangup() while the 200 waited for its ACK
@@ -232,7 +166,7 @@ private:
     sdp::direction offered_direction_ = sdp::direction::sendrecv;
     // When the hold/unhold was due (latency origin); {} once its first final arrived.
     core::time_point reinvite_sent_{};
-    std::vector<pending_request> requests_;
+    dialog_requests requests_;  // our BYE and INFO
 
     // Media negotiation state (call_media.cpp).
     sdp::direction local_direction_ = sdp::direction::sendrecv;

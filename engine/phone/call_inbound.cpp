@@ -14,10 +14,6 @@ namespace ringstorm::phone {
 
 namespace {
 
-call_action error_action(std::string_view kind) {
-    return {call_action_type::protocol_error, kind};
-}
-
 bool same_transaction(const sip::message& a, const sip::message& b) {
     auto ka = sip::server_key_of(a);
     auto kb = sip::server_key_of(b);
@@ -146,46 +142,32 @@ void call::on_request(const sip::message& m, core::time_point now, out_t& out) {
         send(make_local_response(m, 481), out);
         return;
     }
-    switch (dialog_->on_request(m)) {
-        case sip::request_verdict::accept:
-            break;
-        case sip::request_verdict::reject_out_of_order:
-            out.push_back(error_action("cseq_out_of_order"));
-            send(make_local_response(m, 500), out);
-            return;
-        case sip::request_verdict::reject_bad_cseq:
-            out.push_back(error_action("malformed_request"));
-            send(make_local_response(m, 400), out);
-            return;
+    const auto routed = route_dialog_request(*dialog_, m);
+    if (!routed.error.empty()) {
+        out.push_back(error_action(routed.error));
     }
-    switch (m.method()) {
-        case sip::method::bye:
+    switch (routed.route) {
+        case dialog_route::bye:
             on_bye(m, now, out);
             return;
-        case sip::method::invite:
+        case dialog_route::reinvite:
             on_remote_reinvite(m, now, out);
             return;
-        case sip::method::info:
-        case sip::method::options:
-        case sip::method::notify:
-            send(make_local_response(m, 200), out);
-            return;
-        default:
-            send(make_local_response(m, 501), out);
+        case dialog_route::respond:
+            send(make_local_response(m, routed.status), out);
             return;
     }
 }
 
 void call::on_ack(const sip::message& m, core::time_point now, out_t& out) {
     const bool ours =
-        answer_2xx_ && sip::cseq_of(m)->number == answer_2xx_cseq_ && sip::to_tag(m) == to_tag_;
+        answer_2xx_ && sip::cseq_of(m)->number == answer_2xx_.cseq() && sip::to_tag(m) == to_tag_;
     if (!ours) {
         // The ACK of a non-2xx final response (RFC 3261 §17.2.1), or a late duplicate.
         (void)invite_tx_.on_request(m, now);
         return;
     }
-    (void)answer_2xx_->on_ack(now);
-    answer_2xx_.reset();
+    answer_2xx_.on_ack(now);
     if (record_.state == call_state::answering || bye_after_ack_) {
         record_.acked = now;
         call_action l{call_action_type::latency};
@@ -239,15 +221,7 @@ void call::on_bye(const sip::message& m, core::time_point now, out_t& out) {
 }
 
 void call::on_remote_reinvite(const sip::message& m, core::time_point now, out_t& out) {
-    if (reinvite_pending()) {
-        send(make_local_response(m, 491), out);  // RFC 3261 §14.2: glare
-        return;
-    }
-    if (answer_2xx_) {
-        // RFC 3261 §14.2: an earlier INVITE's 2xx still waits for its ACK.
-        auto busy = make_local_response(m, 500);
-        busy.add("Retry-After", "1");
-        send(busy, out);
+    if (refuse_crossing_reinvite(m, reinvite_pending(), static_cast<bool>(answer_2xx_), out)) {
         return;
     }
     sip::message ok;
@@ -268,13 +242,7 @@ void call::on_remote_reinvite(const sip::message& m, core::time_point now, out_t
         ok = make_local_response(m, 200);
         ok.set_body("application/sdp", *body);
     }
-    answer_2xx_.emplace(std::move(ok), config_.timers);
-    answer_2xx_cseq_ = sip::cseq_of(m)->number;
-    for (const auto& a : answer_2xx_->start(now)) {
-        if (a.kind == sip::action_kind::send) {
-            send(a.msg, out);
-        }
-    }
+    answer_2xx_.start(std::move(ok), sip::cseq_of(m)->number, config_.timers, now, out);
 }
 
 void call::on_response(const sip::message& m, core::time_point now, out_t& out) {
@@ -296,29 +264,9 @@ void call::on_response(const sip::message& m, core::time_point now, out_t& out) 
         }
         return;
     }
-    for (auto& r : requests_) {
-        if (sip::client_key_of(r.tx.request()) != key) {
-            continue;
-        }
-        for (const auto& a : r.tx.on_response(m, now)) {
-            if (a.kind != sip::action_kind::deliver || a.msg.status() < 200) {
-                continue;
-            }
-            if (r.tx.request().method() == sip::method::bye) {
-                call_action l{call_action_type::latency};
-                l.step = core::step::bye;
-                l.latency = now - r.sent;
-                out.push_back(l);
-            } else if (dialog_) {
-                dialog_->on_response(r.tx.request(), a.msg);
-            }
-        }
-        std::erase_if(requests_, [](const pending_request& p) {
-            return p.tx.state() == sip::client_non_invite_state::terminated;
-        });
-        return;
+    if (!requests_.on_response(m, *key, now, dialog_ ? &*dialog_ : nullptr, out)) {
+        out.push_back(error_action("stray_response"));
     }
-    out.push_back(error_action("stray_response"));
 }
 
 void call::on_reinvite_final(const sip::message& m, core::time_point now, out_t& out) {

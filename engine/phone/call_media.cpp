@@ -5,40 +5,20 @@
 #include <utility>
 
 #include "engine/phone/call.hpp"
+#include "engine/phone/call_sdp.hpp"
 #include "media/sdp/parser.hpp"
 #include "media/sdp/serializer.hpp"
 
 namespace ringstorm::phone {
 
-namespace {
-
-// The first accepted audio section, or nullptr.
-const sdp::media_description* audio_of(const sdp::session_description& sd) {
-    for (const auto& m : sd.media) {
-        if (m.media == "audio" && !m.rejected()) {
-            return &m;
-        }
-    }
-    return nullptr;
-}
-
-}  // namespace
-
 std::optional<std::string> call::answer_sdp(std::string_view offer_text, sdp::direction wish) {
-    auto offer = sdp::parse(offer_text);
-    if (!offer) {
-        return std::nullopt;
-    }
     sdp::webrtc_audio_params p = negotiated_;
     p.direction = wish;
-    auto answer = sdp::build_webrtc_audio_answer(*offer, p);
+    auto answer = make_answer(offer_text, p);
     if (!answer) {
         return std::nullopt;
     }
     const sdp::media_description* m = audio_of(*answer);
-    if (m == nullptr) {
-        return std::nullopt;
-    }
     // What this answer fixed is what our later offers repeat.
     local_direction_ = answer->direction_of(*m);
     if (const auto* setup = sdp::find<sdp::setup_role>(m->attributes)) {
@@ -61,15 +41,10 @@ std::optional<std::string> call::answer_sdp(std::string_view offer_text, sdp::di
     return sdp::serialize(*answer);
 }
 
+// Chrome re-offers actpass on the established DTLS association (JSEP); the answerer keeps
+// its role, which take_answer() checks.
 std::string call::offer_sdp(sdp::direction d) {
-    sdp::webrtc_audio_params p = negotiated_;
-    p.direction = d;
-    // Chrome re-offers actpass on the established DTLS association (JSEP); the answerer
-    // keeps its role, which take_answer() checks.
-    p.setup = sdp::setup_role::actpass;
-    ++negotiated_.session_version;
-    last_offer_ = sdp::build_webrtc_audio(p);
-    return sdp::serialize(*last_offer_);
+    return make_offer(negotiated_, d, last_offer_);
 }
 
 bool call::take_answer(std::string_view answer_text, out_t& out) {
@@ -98,21 +73,7 @@ bool call::take_answer(std::string_view answer_text, out_t& out) {
         return false;
     }
     // Both SDK versions keep the call whatever the answer's defect; the report names it.
-    const auto answered = answer->direction_of(*m);
-    if (!sdp::is_valid_answer(offered_direction_, answered)) {
-        // RFC 3264 §6.1 / RFC 6337 §5.3, e.g. a sendrecv answer to our sendonly hold.
-        call_action e{call_action_type::protocol_error, "sdp_answer_direction"};
-        e.text = "answer " + std::string(sdp::to_string(answered)) + " to our offer " +
-                 std::string(sdp::to_string(offered_direction_));
-        out.push_back(std::move(e));
-    } else if (last_offer_) {
-        // RFC 3264 §6: the rest of the answer's shape (m= lines, formats).
-        if (auto breaches = sdp::check_answer(*last_offer_, *answer); !breaches.empty()) {
-            call_action e{call_action_type::protocol_error, "sdp_answer"};
-            e.text = breaches.front().reason;
-            out.push_back(std::move(e));
-        }
-    }
+    check_answer_shape(offered_direction_, last_offer_, *answer, *m, out);
     // The stream as both ends now allow it, seen from our side.
     local_direction_ = sdp::intersect(offered_direction_, sdp::reverse(answer->direction_of(*m)));
     return true;

@@ -55,25 +55,11 @@ core::result<std::string, std::string> callee_uri(std::string_view to, std::stri
     return text;
 }
 
-namespace {
-
-// Cnonces come from their own engine seeded from the call's seed (as registration.cpp).
-sip::random_source seeded_random(std::uint64_t seed) {
-    return [engine = std::mt19937_64{seed}](std::span<std::uint8_t> out) mutable {
-        for (auto& b : out) {
-            b = static_cast<std::uint8_t>(engine());
-        }
-        return true;
-    };
-}
-
-}  // namespace
-
 outgoing_call::outgoing_call(std::string target_uri, outgoing_call_config config,
                              std::uint64_t seed)
     : config_(std::move(config)),
       rng_(seed),
-      digest_(config_.call.user, config_.password, seeded_random(seed ^ 0x9e3779b97f4a7c15ULL)),
+      digest_(config_.call.user, config_.password, cnonce_source(seed)),
       target_uri_(std::move(target_uri)) {
     // SIP.js 0.20 speaks MD5 only (registration.cpp says where this was seen).
     digest_.prefer(sip::digest_algorithm::md5);
@@ -89,30 +75,15 @@ outgoing_call::outgoing_call(std::string target_uri, outgoing_call_config config
 }
 
 void outgoing_call::emit(std::string_view name, core::time_point now, out_t& out) {
-    record_.events.push_back({now, scenario::callback_kind::call_event, name});
-    call_action a{call_action_type::emit};
-    a.event = name;
-    a.text = record_.call_id;
-    out.push_back(std::move(a));
+    append_emit(record_, name, now, out);
 }
 
 void outgoing_call::send(const sip::message& m, out_t& out) {
-    call_action count{call_action_type::sip_count};
-    count.direction = core::direction::sent;
-    count.method = stats_method_of(m);
-    count.status = core::status_class_of(m.status());
-    out.push_back(count);
-    call_action a{call_action_type::send};
-    a.text = sip::serialize(m);
-    out.push_back(std::move(a));
+    append_send(m, out);
 }
 
 void outgoing_call::count_received(const sip::message& m, out_t& out) {
-    call_action count{call_action_type::sip_count};
-    count.direction = core::direction::received;
-    count.method = stats_method_of(m);
-    count.status = core::status_class_of(m.status());
-    out.push_back(count);
+    append_received(m, out);
 }
 
 void outgoing_call::end(call_end why, core::time_point now) {
@@ -194,13 +165,7 @@ call_actions outgoing_call::start(core::time_point due, core::time_point now) {
 
 void outgoing_call::start_request(sip::message request, core::time_point due, core::time_point now,
                                   out_t& out) {
-    requests_.push_back(
-        {sip::client_non_invite_transaction(std::move(request), true, config_.call.timers), due});
-    for (const auto& a : requests_.back().tx.start(now)) {
-        if (a.kind == sip::action_kind::send) {
-            send(a.msg, out);
-        }
-    }
+    requests_.start(std::move(request), due, now, config_.call.timers, out);
 }
 
 void outgoing_call::send_cancel(core::time_point now, out_t& out) {
@@ -259,18 +224,11 @@ call_actions outgoing_call::hangup(core::time_point due, core::time_point now) {
 
 call_actions outgoing_call::dtmf(char digit, core::time_point now) {
     out_t out;
-    static constexpr std::string_view digits = "0123456789*#ABCD";
-    if (digits.find(digit) == std::string_view::npos) {
-        out.push_back({call_action_type::refused, "bad_digit"});
+    if (auto why = dtmf_refusal(digit, state_ == outgoing_state::connected); !why.empty()) {
+        out.push_back({call_action_type::refused, why});
         return out;
     }
-    if (state_ != outgoing_state::connected) {
-        out.push_back({call_action_type::refused, "not_connected"});
-        return out;
-    }
-    auto info = dialog_->make_request(sip::method::info, sip::make_branch(rng_()));
-    info.set_body("application/dtmf-relay", "Signal=" + std::string(1, digit) + "\r\nDuration=240");
-    start_request(std::move(info), now, now, out);
+    start_request(dtmf_info(*dialog_, digit, sip::make_branch(rng_())), now, now, out);
     return out;
 }
 
@@ -284,11 +242,6 @@ call_actions outgoing_call::unhold(core::time_point due, core::time_point now) {
     out_t out;
     start_reinvite(sdp::hold_intent::resume, due, now, out);
     return out;
-}
-
-bool outgoing_call::reinvite_pending() const noexcept {
-    return reinvite_ && (reinvite_->state() == sip::client_invite_state::calling ||
-                         reinvite_->state() == sip::client_invite_state::proceeding);
 }
 
 void outgoing_call::start_reinvite(sdp::hold_intent intent, core::time_point due,

@@ -41,10 +41,10 @@
 #include "engine/core/clock.hpp"
 #include "engine/core/result.hpp"
 #include "engine/phone/call.hpp"
+#include "engine/phone/dialog_requests.hpp"
 #include "engine/sip/client_transaction.hpp"
 #include "engine/sip/dialog.hpp"
 #include "engine/sip/digest.hpp"
-#include "engine/sip/invite_2xx_retransmitter.hpp"
 #include "media/sdp/session.hpp"
 
 namespace ringstorm::phone {
@@ -130,10 +130,6 @@ public:
 
 private:
     using out_t = call_actions;
-    struct pending_request {  // our BYE, INFO or CANCEL in its transaction
-        sip::client_non_invite_transaction tx;
-        core::time_point sent;  // latency origin: when it was due
-    };
     // A 2xx from another fork than the one we kept: ACKed and sent a BYE.
     struct extra_leg {
         std::string tag;
@@ -164,7 +160,7 @@ private:
     void send_bye(core::time_point due, core::time_point now, out_t& out);
     void start_reinvite(sdp::hold_intent intent, core::time_point due, core::time_point now,
                         out_t& out);
-    bool reinvite_pending() const noexcept;
+    bool reinvite_pending() const noexcept { return invite_pending(reinvite_); }
 
     // outgoing_call_timers.cpp
     void on_invite_timer(core::time_point now, out_t& out);
@@ -180,8 +176,6 @@ private:
     bool answer_challenge(const sip::message& m, core::time_point now, out_t& out);
     void on_reinvite_response(const sip::message& m, core::time_point now, out_t& out);
     void on_reinvite_final(const sip::message& m, core::time_point now, out_t& out);
-    void on_request_response(pending_request& r, const sip::message& m, core::time_point now,
-                             out_t& out);
 
     // outgoing_call_inbound.cpp
     void on_request(const sip::message& m, core::time_point now, out_t& out);
@@ -231,11 +225,10 @@ private:
 
     // Our 2xx to the callee's re-INVITE, until its ACK; with an offer of ours in it when
     // their re-INVITE had none (RFC 3261 §14.2: the answer comes in the ACK).
-    std::optional<sip::invite_2xx_retransmitter> answer_2xx_;
-    std::uint32_t answer_2xx_cseq_ = 0;
+    pending_2xx answer_2xx_;
     bool offer_in_2xx_ = false;
 
-    std::vector<pending_request> requests_;  // BYE, INFO
+    dialog_requests requests_;  // BYE, INFO
 
     // Media negotiation (outgoing_call_media.cpp): the parameters of our offers (session
     // version bumped per offer, RFC 3264 §8), our DTLS role once answered, the direction

@@ -10,14 +10,6 @@
 
 namespace ringstorm::phone {
 
-namespace {
-
-call_action error_action(std::string_view kind) {
-    return {call_action_type::protocol_error, kind};
-}
-
-}  // namespace
-
 call_actions outgoing_call::on_message(const sip::message& m, core::time_point now) {
     out_t out;
     count_received(m, out);
@@ -107,46 +99,32 @@ void outgoing_call::on_dialog_request(const sip::message& m, core::time_point no
     }
     // A retransmitted re-INVITE whose 2xx we still send: the same 2xx again.
     if (m.method() == sip::method::invite && answer_2xx_ &&
-        sip::cseq_of(m)->number == answer_2xx_cseq_) {
-        send(answer_2xx_->response(), out);
+        sip::cseq_of(m)->number == answer_2xx_.cseq()) {
+        send(answer_2xx_.response(), out);
         return;
     }
-    switch (dialog_->on_request(m)) {
-        case sip::request_verdict::accept:
-            break;
-        case sip::request_verdict::reject_out_of_order:
-            out.push_back(error_action("cseq_out_of_order"));
-            send(make_local_response(m, 500), out);
-            return;
-        case sip::request_verdict::reject_bad_cseq:
-            out.push_back(error_action("malformed_request"));
-            send(make_local_response(m, 400), out);
-            return;
+    const auto routed = route_dialog_request(*dialog_, m);
+    if (!routed.error.empty()) {
+        out.push_back(error_action(routed.error));
     }
-    switch (m.method()) {
-        case sip::method::bye:
+    switch (routed.route) {
+        case dialog_route::bye:
             on_bye(m, now, out);
             return;
-        case sip::method::invite:
+        case dialog_route::reinvite:
             on_remote_reinvite(m, now, out);
             return;
-        case sip::method::info:
-        case sip::method::options:
-        case sip::method::notify:
-            send(make_local_response(m, 200), out);
-            return;
-        default:
-            send(make_local_response(m, 501), out);
+        case dialog_route::respond:
+            send(make_local_response(m, routed.status), out);
             return;
     }
 }
 
 void outgoing_call::on_ack(const sip::message& m, core::time_point now, out_t& out) {
-    if (!answer_2xx_ || sip::cseq_of(m)->number != answer_2xx_cseq_) {
+    if (!answer_2xx_ || sip::cseq_of(m)->number != answer_2xx_.cseq()) {
         return;  // a duplicate, or the ACK of a non-2xx we sent: nothing to stop
     }
-    (void)answer_2xx_->on_ack(now);
-    answer_2xx_.reset();
+    answer_2xx_.on_ack(now);
     if (offer_in_2xx_) {
         // RFC 3261 §14.2 / RFC 3264 §5: our offer was in the 2xx, their answer in the ACK.
         offer_in_2xx_ = false;
@@ -162,15 +140,7 @@ void outgoing_call::on_bye(const sip::message& m, core::time_point now, out_t& o
 }
 
 void outgoing_call::on_remote_reinvite(const sip::message& m, core::time_point now, out_t& out) {
-    if (reinvite_pending()) {
-        send(make_local_response(m, 491), out);  // RFC 3261 §14.2: glare
-        return;
-    }
-    if (answer_2xx_) {
-        // RFC 3261 §14.2: an earlier re-INVITE's 2xx still waits for its ACK.
-        auto busy = make_local_response(m, 500);
-        busy.add("Retry-After", "1");
-        send(busy, out);
+    if (refuse_crossing_reinvite(m, reinvite_pending(), static_cast<bool>(answer_2xx_), out)) {
         return;
     }
     sip::message ok;
@@ -193,13 +163,7 @@ void outgoing_call::on_remote_reinvite(const sip::message& m, core::time_point n
         ok.set_body("application/sdp", *body);
         offer_in_2xx_ = false;
     }
-    answer_2xx_.emplace(std::move(ok), config_.call.timers);
-    answer_2xx_cseq_ = sip::cseq_of(m)->number;
-    for (const auto& a : answer_2xx_->start(now)) {
-        if (a.kind == sip::action_kind::send) {
-            send(a.msg, out);
-        }
-    }
+    answer_2xx_.start(std::move(ok), sip::cseq_of(m)->number, config_.call.timers, now, out);
 }
 
 }  // namespace ringstorm::phone

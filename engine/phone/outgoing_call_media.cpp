@@ -4,36 +4,17 @@
 
 #include <utility>
 
+#include "engine/phone/call_sdp.hpp"
 #include "engine/phone/outgoing_call.hpp"
 #include "media/sdp/parser.hpp"
 #include "media/sdp/serializer.hpp"
 
 namespace ringstorm::phone {
 
-namespace {
-
-// The first accepted audio section, or nullptr.
-const sdp::media_description* audio_of(const sdp::session_description& sd) {
-    for (const auto& m : sd.media) {
-        if (m.media == "audio" && !m.rejected()) {
-            return &m;
-        }
-    }
-    return nullptr;
-}
-
-}  // namespace
-
+// A browser says actpass in every offer; the answerer keeps its role unless it wants a new
+// DTLS association (RFC 8842).
 std::string outgoing_call::offer_sdp(sdp::direction d) {
-    sdp::webrtc_audio_params p = media_;
-    p.direction = d;
-    // A browser says actpass in every offer; the answerer keeps its role unless it wants
-    // a new DTLS association (RFC 8842).
-    p.setup = sdp::setup_role::actpass;
-    // RFC 3264 §8: every new description of the session bumps the o= version.
-    ++media_.session_version;
-    last_offer_ = sdp::build_webrtc_audio(p);
-    return sdp::serialize(*last_offer_);
+    return make_offer(media_, d, last_offer_);
 }
 
 bool outgoing_call::take_answer(std::string_view answer_text, out_t& out) {
@@ -50,21 +31,7 @@ bool outgoing_call::take_answer(std::string_view answer_text, out_t& out) {
         return false;
     }
     // The call goes on whatever the answer's defect; the report names it.
-    const auto answered = answer->direction_of(*m);
-    if (!sdp::is_valid_answer(offered_direction_, answered)) {
-        // RFC 3264 §6.1 / RFC 6337 §5.3, e.g. a sendrecv answer to our sendonly hold.
-        call_action e{call_action_type::protocol_error, "sdp_answer_direction"};
-        e.text = "answer " + std::string(sdp::to_string(answered)) + " to our offer " +
-                 std::string(sdp::to_string(offered_direction_));
-        out.push_back(std::move(e));
-    } else if (last_offer_) {
-        // RFC 3264 §6: the rest of the answer's shape (m= lines, formats).
-        if (auto breaches = sdp::check_answer(*last_offer_, *answer); !breaches.empty()) {
-            call_action e{call_action_type::protocol_error, "sdp_answer"};
-            e.text = breaches.front().reason;
-            out.push_back(std::move(e));
-        }
-    }
+    check_answer_shape(offered_direction_, last_offer_, *answer, *m, out);
     // RFC 5763 §5: the answerer chose its DTLS role; ours is the other one, kept when we
     // answer their re-offers (no new DTLS association, RFC 8842).
     if (const auto* setup = sdp::find<sdp::setup_role>(m->attributes)) {
@@ -75,28 +42,20 @@ bool outgoing_call::take_answer(std::string_view answer_text, out_t& out) {
         }
     }
     // The stream as both ends now allow it, seen from our side.
-    local_direction_ = sdp::intersect(offered_direction_, sdp::reverse(answered));
+    local_direction_ = sdp::intersect(offered_direction_, sdp::reverse(answer->direction_of(*m)));
     return true;
 }
 
 std::optional<std::string> outgoing_call::answer_sdp(std::string_view offer_text,
                                                      sdp::direction wish) {
-    auto offer = sdp::parse(offer_text);
-    if (!offer) {
-        return std::nullopt;
-    }
     sdp::webrtc_audio_params p = media_;
     p.direction = wish;
     p.setup = dtls_role_;
-    auto answer = sdp::build_webrtc_audio_answer(*offer, p);
+    auto answer = make_answer(offer_text, p);
     if (!answer) {
         return std::nullopt;
     }
-    const sdp::media_description* m = audio_of(*answer);
-    if (m == nullptr) {
-        return std::nullopt;
-    }
-    local_direction_ = answer->direction_of(*m);
+    local_direction_ = answer->direction_of(*audio_of(*answer));
     ++media_.session_version;
     return sdp::serialize(*answer);
 }

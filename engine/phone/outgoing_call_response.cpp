@@ -41,14 +41,8 @@ void outgoing_call::on_response(const sip::message& m, core::time_point now, out
         on_reinvite_response(m, now, out);
         return;
     }
-    for (auto& r : requests_) {
-        if (same_key(r.tx.request(), *key)) {
-            on_request_response(r, m, now, out);
-            std::erase_if(requests_, [](const pending_request& p) {
-                return p.tx.state() == sip::client_non_invite_state::terminated;
-            });
-            return;
-        }
+    if (requests_.on_response(m, *key, now, dialog_ ? &*dialog_ : nullptr, out)) {
+        return;
     }
     // A 2xx retransmission of our INVITE after its transaction ended (RFC 6026 Timer M):
     // still ACKed, like every 2xx of a dialog we keep (RFC 3261 §13.2.2.4).
@@ -241,23 +235,6 @@ void outgoing_call::on_reinvite_final(const sip::message& m, core::time_point no
     l.latency = now - reinvite_sent_;
     out.push_back(l);
     record_.held = reinvite_intent_ == sdp::hold_intent::hold;
-}
-
-void outgoing_call::on_request_response(pending_request& r, const sip::message& m,
-                                        core::time_point now, out_t& out) {
-    for (const auto& a : r.tx.on_response(m, now)) {
-        if (a.kind != sip::action_kind::deliver || a.msg.status() < 200) {
-            continue;
-        }
-        if (r.tx.request().method() == sip::method::bye) {
-            call_action l{call_action_type::latency};
-            l.step = core::step::bye;
-            l.latency = now - r.sent;
-            out.push_back(l);
-        } else if (dialog_) {
-            dialog_->on_response(r.tx.request(), a.msg);
-        }
-    }
 }
 
 }  // namespace ringstorm::phone

@@ -2,8 +2,6 @@
 // RFC 6026 Timer M, the CANCEL's 64·T1, the re-INVITE's Timer B, our 2xx's
 // retransmissions, Timer F of BYE and INFO) and the loss of the WebSocket.
 
-#include <algorithm>
-
 #include "engine/phone/outgoing_call.hpp"
 
 namespace ringstorm::phone {
@@ -29,15 +27,10 @@ call_actions outgoing_call::on_transport_lost(core::time_point now) {
 }
 
 std::optional<core::time_point> outgoing_call::next_deadline() const noexcept {
-    std::optional<core::time_point> out =
-        sip::earliest({invite_tx_ ? invite_tx_->next_deadline() : std::nullopt, cancel_give_up_,
-                       cancel_ ? cancel_->tx.next_deadline() : std::nullopt,
-                       reinvite_ ? reinvite_->next_deadline() : std::nullopt,
-                       answer_2xx_ ? answer_2xx_->next_deadline() : std::nullopt});
-    for (const auto& r : requests_) {
-        out = sip::earliest({out, r.tx.next_deadline()});
-    }
-    return out;
+    return sip::earliest({invite_tx_ ? invite_tx_->next_deadline() : std::nullopt, cancel_give_up_,
+                          cancel_ ? cancel_->tx.next_deadline() : std::nullopt,
+                          reinvite_ ? reinvite_->next_deadline() : std::nullopt,
+                          answer_2xx_.next_deadline(), requests_.next_deadline()});
 }
 
 bool outgoing_call::finished() const noexcept {
@@ -76,52 +69,17 @@ void outgoing_call::on_invite_timer(core::time_point now, out_t& out) {
 }
 
 void outgoing_call::on_midcall_timers(core::time_point now, out_t& out) {
-    if (reinvite_) {
-        for (const auto& a : reinvite_->on_timer(now)) {
-            if (a.kind == sip::action_kind::send) {
-                send(a.msg, out);
-            } else if (a.kind == sip::action_kind::timeout) {
-                // RFC 3261 §14.1: a re-INVITE that times out ends the dialog.
-                out.push_back({call_action_type::protocol_error, "reinvite_timeout"});
-                reinvite_.reset();
-                send_bye(now, now, out);
-                end_remote(call_end::reinvite_timeout, now, out);
-                break;
-            }
-        }
-        if (reinvite_ && reinvite_->state() == sip::client_invite_state::terminated) {
-            reinvite_.reset();
-        }
+    if (tick_reinvite(reinvite_, now, out)) {
+        // RFC 3261 §14.1: a re-INVITE that times out ends the dialog.
+        send_bye(now, now, out);
+        end_remote(call_end::reinvite_timeout, now, out);
     }
-    if (answer_2xx_) {
-        bool gave_up = false;
-        for (const auto& a : answer_2xx_->on_timer(now)) {
-            if (a.kind == sip::action_kind::send) {
-                send(a.msg, out);
-            } else if (a.kind == sip::action_kind::timeout) {
-                gave_up = true;
-            }
-        }
-        if (!answer_2xx_->active()) {
-            answer_2xx_.reset();
-        }
-        if (gave_up) {
-            // RFC 3261 §13.3.1.4: our 2xx to their re-INVITE never ACKed ends the session.
-            out.push_back({call_action_type::protocol_error, "ack_timeout"});
-            send_bye(now, now, out);
-            end_remote(call_end::no_ack, now, out);
-        }
+    if (answer_2xx_.on_timer(now, out)) {
+        // RFC 3261 §13.3.1.4: our 2xx to their re-INVITE never ACKed ends the session.
+        send_bye(now, now, out);
+        end_remote(call_end::no_ack, now, out);
     }
-    for (auto& r : requests_) {
-        for (const auto& a : r.tx.on_timer(now)) {
-            if (a.kind == sip::action_kind::timeout) {
-                out.push_back({call_action_type::protocol_error, "request_timeout"});
-            }
-        }
-    }
-    std::erase_if(requests_, [](const pending_request& r) {
-        return r.tx.state() == sip::client_non_invite_state::terminated;
-    });
+    requests_.on_timer(now, out);
 }
 
 call_actions outgoing_call::on_timer(core::time_point now) {

@@ -27,6 +27,16 @@ std::string random_token(std::size_t length, std::mt19937_64& rng) {
     return out;
 }
 
+sip::random_source cnonce_source(std::uint64_t seed) {
+    return [engine = std::mt19937_64{seed ^ 0x9e3779b97f4a7c15ULL}](
+               std::span<std::uint8_t> out) mutable {
+        for (auto& b : out) {
+            b = static_cast<std::uint8_t>(engine());
+        }
+        return true;
+    };
+}
+
 register_identity make_identity(std::mt19937_64& rng) {
     register_identity id;
     id.call_id = random_token(22, rng);

@@ -40,6 +40,10 @@ struct register_identity {
 // Lower-case letters and digits, like SIP.js's createRandomToken.
 std::string random_token(std::size_t length, std::mt19937_64& rng);
 register_identity make_identity(std::mt19937_64& rng);
+// The digest client's cnonces: an engine of their own seeded from the phone's (or the
+// call's) `seed`, so the client needs no pointer back into its machine (which stays
+// movable) and a seeded run stays reproducible.
+sip::random_source cnonce_source(std::uint64_t seed);
 
 struct register_fields {
     std::string_view sipdomain;     // Request-URI host and AOR domain

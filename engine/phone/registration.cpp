@@ -12,26 +12,10 @@
 
 namespace ringstorm::phone {
 
-namespace {
-
-// Cnonces come from their own engine seeded from the phone's seed, so the digest client
-// needs no pointer back into the machine (which stays movable).
-sip::random_source seeded_random(std::uint64_t seed) {
-    return [engine = std::mt19937_64{seed}](std::span<std::uint8_t> out) mutable {
-        for (auto& b : out) {
-            b = static_cast<std::uint8_t>(engine());
-        }
-        return true;
-    };
-}
-
-}  // namespace
-
 registration::registration(registration_config config, std::uint64_t seed)
     : config_(std::move(config)),
       rng_(seed),
-      digest_(config_.account.user_name, config_.account.secret,
-              seeded_random(seed ^ 0x9e3779b97f4a7c15ULL)),
+      digest_(config_.account.user_name, config_.account.secret, cnonce_source(seed)),
       identity_(make_identity(rng_)) {
     // SIP.js 0.20 speaks MD5 only: offered several, it answers MD5 (the real SDK does so
     // against `ringstorm serve`, tests/interop). SHA-256 alone is still answered.

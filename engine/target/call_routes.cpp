@@ -1,31 +1,8 @@
 #include "engine/target/call_routes.hpp"
 
-#include <algorithm>
+#include "engine/target/text.hpp"
 
 namespace ringstorm::target {
-
-namespace {
-
-char lower(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                              [](char x, char y) { return lower(x) == lower(y); });
-}
-
-std::string_view trim(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
-}  // namespace
 
 std::optional<std::string_view> peek_call_id(std::string_view frame) noexcept {
     std::size_t pos = frame.find('\n');  // skip the start line
@@ -34,14 +11,14 @@ std::optional<std::string_view> peek_call_id(std::string_view frame) noexcept {
         std::size_t end = frame.find('\n', begin);
         const std::string_view line = frame.substr(
             begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
-        if (trim(line).empty()) {
+        if (trim_line(line).empty()) {
             return std::nullopt;  // end of the headers
         }
         const std::size_t colon = line.find(':');
         if (colon != std::string_view::npos && line.front() != ' ' && line.front() != '\t') {
-            const std::string_view name = trim(line.substr(0, colon));
+            const std::string_view name = trim_line(line.substr(0, colon));
             if (iequals(name, "call-id") || iequals(name, "i")) {
-                const std::string_view value = trim(line.substr(colon + 1));
+                const std::string_view value = trim_line(line.substr(colon + 1));
                 if (value.empty()) {
                     return std::nullopt;
                 }

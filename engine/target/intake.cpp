@@ -7,19 +7,10 @@
 #include "engine/sip/parser.hpp"
 #include "engine/target/registrar.hpp"
 #include "engine/target/reply.hpp"
+#include "engine/target/text.hpp"
 
 namespace ringstorm::target {
 namespace {
-
-std::string_view trim(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
 
 // The lint rules that make a request unprocessable, and the status each deserves.
 struct fatal_rule {
@@ -47,7 +38,7 @@ std::optional<sip::message> salvage_reply(std::string_view frame, std::string_vi
     }
     const std::string_view head = frame.substr(0, head_end);
     const std::size_t first_eol = head.find('\n');
-    const std::string_view start = trim(head.substr(0, first_eol));
+    const std::string_view start = trim_line(head.substr(0, first_eol));
     const std::size_t sp1 = start.find(' ');
     const std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : start.find(' ', sp1 + 1);
     if (sp2 == std::string_view::npos || start.starts_with("SIP/")) {
@@ -68,10 +59,10 @@ std::optional<sip::message> salvage_reply(std::string_view frame, std::string_vi
         if (colon == std::string_view::npos || line.starts_with(' ') || line.starts_with('\t')) {
             continue;  // unreadable or folded: only the addressing headers matter here
         }
-        const sip::header_id id = sip::header_id_from_name(trim(line.substr(0, colon)));
+        const sip::header_id id = sip::header_id_from_name(trim_line(line.substr(0, colon)));
         if (id == sip::header_id::via || id == sip::header_id::from || id == sip::header_id::to ||
             id == sip::header_id::call_id || id == sip::header_id::cseq) {
-            request.add(id, trim(line.substr(colon + 1)));
+            request.add(id, trim_line(line.substr(colon + 1)));
         }
     }
     // RFC 3261 §8.2.6.2, §18.2.2: without a Via and CSeq the client cannot match the answer.

@@ -7,18 +7,10 @@
 #include "engine/sip/headers.hpp"
 #include "engine/sip/uri.hpp"
 #include "engine/target/reply.hpp"
+#include "engine/target/text.hpp"
 
 namespace ringstorm::target {
 namespace {
-
-char lower(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                              [](char x, char y) { return lower(x) == lower(y); });
-}
 
 sip::digest_server_config digest_config(const registrar_config& c) {
     sip::digest_server_config d;
@@ -71,7 +63,7 @@ core::result<to_aor, std::pair<int, std::string>> read_aor(std::string_view to_v
     out.user = std::move(*user);
     out.host.reserve(to->uri.host.size());
     for (char c : to->uri.host) {
-        out.host += lower(c);
+        out.host += ascii_lower(c);
     }
     // §10.3 step 5: parameters dropped, escapes resolved; sips: and sip: name one AOR.
     out.key = "sip:" + out.user + "@" + out.host;
