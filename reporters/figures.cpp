@@ -19,6 +19,14 @@ double ratio(std::uint64_t part, std::uint64_t whole) {
     return whole == 0 ? no_data : static_cast<double>(part) / static_cast<double>(whole);
 }
 
+// A quantile of a per-call distribution (jitter, RTT), in seconds; NaN without samples.
+double quantile_seconds(const core::histogram& h, double q) {
+    if (h.count() == 0) {
+        return no_data;
+    }
+    return static_cast<double>(h.value_at_quantile(q).count()) * 1e-9;
+}
+
 struct counter_figure {
     std::string_view name;
     double (*value)(const core::stats&);
@@ -30,7 +38,8 @@ double as_double(std::uint64_t n) {
 
 // The named figures of threshold.cpp's table other than latencies. Failure ratios are over
 // attempts: phones planned, REGISTERs sent, calls offered; loss is over expected packets
-// (received + lost). Media timing and MOS are not measured by the stats yet: NaN.
+// (received + lost). Jitter, RTT and MOS are over calls (one sample each, see
+// engine/media/record.hpp); NaN when no call measured them.
 constexpr std::array<counter_figure, 25> counters{{
     {"phones.planned", [](const core::stats& s) { return as_double(s.phones_planned); }},
     {"phones.registered", [](const core::stats& s) { return as_double(s.phones_registered); }},
@@ -63,9 +72,12 @@ constexpr std::array<counter_figure, 25> counters{{
      [](const core::stats& s) {
          return ratio(s.media_packets_lost, s.media_packets_received + s.media_packets_lost);
      }},
-    {"media.jitter_seconds_p99", [](const core::stats&) { return no_data; }},
-    {"media.rtt_seconds_p50", [](const core::stats&) { return no_data; }},
-    {"media.mos_mean", [](const core::stats&) { return no_data; }},
+    {"media.jitter_seconds_p99",
+     [](const core::stats& s) { return quantile_seconds(s.media_jitter, 0.99); }},
+    {"media.rtt_seconds_p50",
+     [](const core::stats& s) { return quantile_seconds(s.media_rtt, 0.50); }},
+    {"media.mos_mean",
+     [](const core::stats& s) { return s.media_mos.count() == 0 ? no_data : s.media_mos.mean(); }},
     {"media.srtp_auth_failures",
      [](const core::stats& s) { return as_double(s.media_srtp_auth_failures); }},
 }};

@@ -73,6 +73,37 @@ void latency_section(std::string& out, const core::stats& s) {
     out += "</table>\n";
 }
 
+// Only runs whose calls carried media get the table: a registration run has nothing to say.
+void media_section(std::string& out, const core::stats& s) {
+    if (s.media_streams == 0 && s.media_packets_sent == 0 && s.media_packets_received == 0) {
+        return;
+    }
+    const std::uint64_t expected = s.media_packets_received + s.media_packets_lost;
+    const double loss =
+        expected == 0 ? std::nan("")
+                      : static_cast<double>(s.media_packets_lost) / static_cast<double>(expected);
+    auto ms_at = [](const core::histogram& h, double q) {
+        return h.count() == 0 ? std::nan("")
+                              : static_cast<double>(h.value_at_quantile(q).count()) * 1e-6;
+    };
+    out += "<h2>Media</h2>\n<table>\n";
+    row(out, {"streams (SRTP up)", count(s.media_streams)});
+    row(out, {"RTP packets sent", count(s.media_packets_sent)});
+    row(out, {"RTP packets received", count(s.media_packets_received)});
+    row(out, {"RTP packets lost", count(s.media_packets_lost)});
+    row(out, {"loss", num(loss * 100, "%.3f %%")});
+    row(out, {"jitter p50 / p99 (ms, per call)", num(ms_at(s.media_jitter, 0.5), "%.2f") + " / " +
+                                                     num(ms_at(s.media_jitter, 0.99), "%.2f")});
+    row(out, {"RTT p50 (ms, per call)", num(ms_at(s.media_rtt, 0.5), "%.2f")});
+    row(out, {"MOS mean / min", s.media_mos.count() == 0 ? std::string("no data")
+                                                         : num(s.media_mos.mean(), "%.2f") + " / " +
+                                                               num(s.media_mos.min(), "%.2f")});
+    row(out, {"SRTP auth failures",
+              "<span class=" + std::string(s.media_srtp_auth_failures == 0 ? "ok" : "bad") + ">" +
+                  count(s.media_srtp_auth_failures) + "</span>"});
+    out += "</table>\n";
+}
+
 void contract_section(std::string& out, const run_report& r) {
     const core::stats& s = r.totals;
     out += "<h2>Contract (" + xml_escape(r.contract) + ")</h2>\n<p>" + count(s.contract_checked) +
@@ -144,6 +175,7 @@ std::string to_html_report(const run_report& r) {
     }
     out += "</table>\n";
     latency_section(out, s);
+    media_section(out, s);
     contract_section(out, r);
     out += "<h2>Protocol errors</h2>\n";
     if (s.protocol_errors.entries().empty()) {

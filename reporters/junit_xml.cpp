@@ -2,10 +2,12 @@
 
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "engine/core/histogram.hpp"
 #include "reporters/xml_escape.hpp"
 
 namespace ringstorm::reporters {
@@ -22,11 +24,12 @@ struct testcase {
     outcome result = outcome::passed;
     std::string message;  // failure/error/skipped message attribute
     std::string body;     // failure/error text (multi-line detail)
+    std::string output;   // <system-out>: figures for people, whatever the result
 };
 
 testcase make_case(std::string classname, std::string name, outcome result = outcome::passed,
                    std::string message = {}) {
-    return testcase{std::move(classname), std::move(name), result, std::move(message), {}};
+    return testcase{std::move(classname), std::move(name), result, std::move(message), {}, {}};
 }
 
 std::string number(double v) {
@@ -124,6 +127,33 @@ testcase phones_case(const std::string& suite, const core::stats& s) {
     return c;
 }
 
+// The media figures of a run whose calls carried media. Media checks fail through the
+// contract (rule ids media.*, one testcase each), so this case passes and carries the
+// figures in <system-out>, where CI pages show them next to the verdicts.
+std::optional<testcase> media_case(const std::string& suite, const core::stats& s) {
+    if (s.media_streams == 0 && s.media_packets_sent == 0 && s.media_packets_received == 0) {
+        return std::nullopt;
+    }
+    testcase c = make_case(suite + ".media", "media");
+    const std::uint64_t expected = s.media_packets_received + s.media_packets_lost;
+    auto seconds_at = [](const core::histogram& h, double q) {
+        return h.count() == 0 ? std::nan("")
+                              : static_cast<double>(h.value_at_quantile(q).count()) * 1e-9;
+    };
+    c.output = "streams " + std::to_string(s.media_streams) + "\nRTP packets sent " +
+               std::to_string(s.media_packets_sent) + ", received " +
+               std::to_string(s.media_packets_received) + ", lost " +
+               std::to_string(s.media_packets_lost) + "\nloss_ratio " +
+               number(expected == 0 ? std::nan("")
+                                    : static_cast<double>(s.media_packets_lost) /
+                                          static_cast<double>(expected)) +
+               "\njitter_seconds_p99 " + number(seconds_at(s.media_jitter, 0.99)) +
+               "\nrtt_seconds_p50 " + number(seconds_at(s.media_rtt, 0.5)) + "\nmos_mean " +
+               number(s.media_mos.count() == 0 ? std::nan("") : s.media_mos.mean()) +
+               "\nsrtp_auth_failures " + std::to_string(s.media_srtp_auth_failures) + "\n";
+    return c;
+}
+
 std::vector<testcase> testcases(const run_report& r) {
     const std::string suite = "ringstorm." + r.scenario;
     std::vector<testcase> out;
@@ -139,6 +169,9 @@ std::vector<testcase> testcases(const run_report& r) {
         out.push_back(rule_case(suite, r, rule, n));
     }
     out.push_back(phones_case(suite, r.totals));
+    if (auto media = media_case(suite, r.totals)) {
+        out.push_back(std::move(*media));
+    }
     return out;
 }
 
@@ -153,26 +186,33 @@ std::size_t count_of(const std::vector<testcase>& cases, outcome o) {
 void write_case(std::string& out, const testcase& c) {
     out += "    <testcase classname=\"" + xml_escape(c.classname) + "\" name=\"" +
            xml_escape(c.name) + "\" time=\"0.000\"";
-    if (c.result == outcome::passed) {
+    if (c.result == outcome::passed && c.output.empty()) {
         out += "/>\n";
         return;
     }
-    constexpr std::string_view tags[] = {"", "failure", "error", "skipped"};
-    const std::string_view tag = tags[static_cast<std::size_t>(c.result)];
-    out += ">\n      <";
-    out += tag;
-    out += " message=\"" + xml_escape(c.message) + "\"";
-    if (c.result != outcome::skipped) {
-        out += " type=\"";
+    out += ">\n";
+    if (c.result != outcome::passed) {
+        constexpr std::string_view tags[] = {"", "failure", "error", "skipped"};
+        const std::string_view tag = tags[static_cast<std::size_t>(c.result)];
+        out += "      <";
         out += tag;
-        out += "\"";
+        out += " message=\"" + xml_escape(c.message) + "\"";
+        if (c.result != outcome::skipped) {
+            out += " type=\"";
+            out += tag;
+            out += "\"";
+        }
+        if (c.body.empty()) {
+            out += "/>\n";
+        } else {
+            out += ">" + xml_escape(c.body, xml_context::text) + "</";
+            out += tag;
+            out += ">\n";
+        }
     }
-    if (c.body.empty()) {
-        out += "/>\n";
-    } else {
-        out += ">" + xml_escape(c.body, xml_context::text) + "</";
-        out += tag;
-        out += ">\n";
+    // JUnit's schema puts <system-out> after the result element.
+    if (!c.output.empty()) {
+        out += "      <system-out>" + xml_escape(c.output, xml_context::text) + "</system-out>\n";
     }
     out += "    </testcase>\n";
 }

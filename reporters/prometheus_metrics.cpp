@@ -1,5 +1,9 @@
 #include "reporters/prometheus_metrics.hpp"
 
+#include <array>
+#include <limits>
+#include <span>
+
 #include <prometheus/metric_family.h>
 #include <prometheus/text_serializer.h>
 
@@ -42,14 +46,34 @@ struct family_builder {
     }
 };
 
-void histogram_metric(ClientMetric& m, const core::histogram& h) {
-    std::vector<std::uint64_t> cumulative = h.cumulative_counts(core::default_le_seconds);
-    for (std::size_t i = 0; i < core::default_le_seconds.size(); ++i) {
-        m.histogram.bucket.push_back({cumulative[i], core::default_le_seconds[i]});
+// Interarrival jitter bounds (seconds): 0.5 ms (a clean LAN) to 200 ms (beyond any
+// jitter buffer), dense around 10–50 ms where voice quality starts to suffer.
+constexpr std::array<double, 11> jitter_le_seconds{
+    0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.2,
+};
+// RTT bounds (seconds): loopback to a satellite hop; ITU-T G.114 puts the limit of
+// acceptable one-way delay at 150 ms (300 ms RTT).
+constexpr std::array<double, 11> rtt_le_seconds{
+    0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5,
+};
+// MOS bounds: 1 to 4.5 (the E-model's ceiling) in 0.25 steps, on mos_histogram's exact grid.
+constexpr std::array<double, 15> mos_le{
+    1.0, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5, 2.75, 3.0, 3.25, 3.5, 3.75, 4.0, 4.25, 4.5,
+};
+
+void fill_buckets(ClientMetric& m, std::span<const double> le,
+                  const std::vector<std::uint64_t>& cumulative, std::uint64_t count, double sum) {
+    for (std::size_t i = 0; i < le.size(); ++i) {
+        m.histogram.bucket.push_back({cumulative[i], le[i]});
     }
-    m.histogram.bucket.push_back({h.count(), std::numeric_limits<double>::infinity()});
-    m.histogram.sample_count = h.count();
-    m.histogram.sample_sum = h.sum_seconds();
+    m.histogram.bucket.push_back({count, std::numeric_limits<double>::infinity()});
+    m.histogram.sample_count = count;
+    m.histogram.sample_sum = sum;
+}
+
+void histogram_metric(ClientMetric& m, const core::histogram& h,
+                      std::span<const double> le = core::default_le_seconds) {
+    fill_buckets(m, le, h.cumulative_counts(le), h.count(), h.sum_seconds());
 }
 
 }  // namespace
@@ -129,6 +153,40 @@ std::vector<MetricFamily> metric_families(const core::stats& s, std::string_view
                         MetricType::Counter, scenario);
     lost.counter({}, static_cast<double>(s.media_packets_lost));
     out.push_back(std::move(lost.family));
+
+    family_builder jitter("ringstorm_media_jitter_seconds",
+                          "Interarrival jitter (RFC 3550 A.8) of each call at its end",
+                          MetricType::Histogram, scenario);
+    histogram_metric(jitter.add({}), s.media_jitter, jitter_le_seconds);
+    out.push_back(std::move(jitter.family));
+
+    family_builder mos("ringstorm_media_mos", "E-model MOS estimate (ITU-T G.107) of each call",
+                       MetricType::Histogram, scenario);
+    fill_buckets(mos.add({}), mos_le, s.media_mos.cumulative_counts(mos_le), s.media_mos.count(),
+                 s.media_mos.sum());
+    out.push_back(std::move(mos.family));
+
+    family_builder rtt("ringstorm_media_rtt_seconds",
+                       "Round-trip time from RTCP (RFC 3550 6.4.1) of each call, last value",
+                       MetricType::Histogram, scenario);
+    histogram_metric(rtt.add({}), s.media_rtt, rtt_le_seconds);
+    out.push_back(std::move(rtt.family));
+
+    family_builder streams("ringstorm_media_streams_total", "Calls whose SRTP came up",
+                           MetricType::Counter, scenario);
+    streams.counter({}, static_cast<double>(s.media_streams));
+    out.push_back(std::move(streams.family));
+
+    family_builder active_streams("ringstorm_media_active_streams", "Media streams running now",
+                                  MetricType::Gauge, scenario);
+    active_streams.gauge({}, static_cast<double>(s.media_streams_active));
+    out.push_back(std::move(active_streams.family));
+
+    family_builder srtp("ringstorm_media_srtp_auth_failures_total",
+                        "SRTP/SRTCP packets whose authentication failed", MetricType::Counter,
+                        scenario);
+    srtp.counter({}, static_cast<double>(s.media_srtp_auth_failures));
+    out.push_back(std::move(srtp.family));
 
     family_builder errors("ringstorm_protocol_errors_total", "Protocol errors by kind",
                           MetricType::Counter, scenario);

@@ -72,17 +72,29 @@ json media_section(const core::stats& s) {
     const double loss =
         expected == 0 ? 0.0
                       : static_cast<double>(s.media_packets_lost) / static_cast<double>(expected);
-    // Jitter, RTT and MOS are not in the stats yet: zero, like every field that does not
-    // apply yet.
+    // Jitter, RTT and MOS are over calls (one sample each); without a sample they are 0
+    // like every figure that does not apply (the schema has numbers only), and the
+    // extension counts below tell a measured 0 from none.
+    auto seconds_at = [](const core::histogram& h, double q) {
+        return h.count() == 0 ? 0.0 : static_cast<double>(h.value_at_quantile(q).count()) * 1e-9;
+    };
     return json{{"streams", s.media_streams},
                 {"packets_sent", s.media_packets_sent},
                 {"packets_received", s.media_packets_received},
                 {"packets_lost", s.media_packets_lost},
                 {"loss_ratio", loss},
-                {"jitter_seconds_p99", 0.0},
-                {"rtt_seconds_p50", 0.0},
-                {"mos_mean", 0.0},
-                {"srtp_auth_failures", s.media_srtp_auth_failures}};
+                {"jitter_seconds_p99", seconds_at(s.media_jitter, 0.99)},
+                {"rtt_seconds_p50", seconds_at(s.media_rtt, 0.50)},
+                {"mos_mean", s.media_mos.mean()},
+                {"srtp_auth_failures", s.media_srtp_auth_failures},
+                // Extensions (after the schema's members).
+                {"jitter_samples", s.media_jitter.count()},
+                {"jitter_seconds_p50", seconds_at(s.media_jitter, 0.50)},
+                {"jitter_seconds_max", seconds_at(s.media_jitter, 1.0)},
+                {"rtt_samples", s.media_rtt.count()},
+                {"rtt_seconds_p99", seconds_at(s.media_rtt, 0.99)},
+                {"mos_samples", s.media_mos.count()},
+                {"mos_min", s.media_mos.min()}};
 }
 
 json thresholds_section(const std::vector<threshold_result>& thresholds) {

@@ -18,7 +18,45 @@ std::string ms(double seconds) {
     return buf;
 }
 
+// "%.2f ms" of a per-call quantile, "n/a" without samples.
+std::string quantile_ms(const core::histogram& h, double q) {
+    if (h.count() == 0) {
+        return "n/a";
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f ms",
+                  static_cast<double>(h.value_at_quantile(q).count()) * 1e-6);
+    return buf;
+}
+
 }  // namespace
+
+std::string media_line(const core::stats& s) {
+    if (s.media_streams == 0 && s.media_packets_sent == 0 && s.media_packets_received == 0) {
+        return {};
+    }
+    const std::uint64_t expected = s.media_packets_received + s.media_packets_lost;
+    char loss[32] = "n/a";
+    if (expected > 0) {
+        std::snprintf(
+            loss, sizeof loss, "%.3f %%",
+            100.0 * static_cast<double>(s.media_packets_lost) / static_cast<double>(expected));
+    }
+    char mos[16] = "n/a";
+    if (s.media_mos.count() > 0) {
+        std::snprintf(mos, sizeof mos, "%.2f", s.media_mos.mean());
+    }
+    char line[320];
+    std::snprintf(line, sizeof line,
+                  "media          streams %llu, RTP sent %llu / received %llu, loss %s, "
+                  "jitter p99 %s, RTT p50 %s, MOS mean %s, SRTP auth failures %llu",
+                  static_cast<unsigned long long>(s.media_streams),
+                  static_cast<unsigned long long>(s.media_packets_sent),
+                  static_cast<unsigned long long>(s.media_packets_received), loss,
+                  quantile_ms(s.media_jitter, 0.99).c_str(), quantile_ms(s.media_rtt, 0.5).c_str(),
+                  mos, static_cast<unsigned long long>(s.media_srtp_auth_failures));
+    return line;
+}
 
 console::console(std::FILE* out, bool quiet)
     : out_(out), quiet_(quiet), tty_(isatty(fileno(out)) != 0) {}
@@ -106,7 +144,12 @@ void console::summary(const reporters::run_report& r, const std::string& files) 
                          static_cast<unsigned long long>(s.calls_completed),
                          static_cast<unsigned long long>(s.calls_failed));
         }
-        std::fprintf(out_, "\n\nlatency (ms)           count       p50       p90       p99      p999       max\n");
+        if (std::string media = media_line(s); !media.empty()) {
+            std::fprintf(out_, "\n%s", media.c_str());
+        }
+        std::fprintf(
+            out_,
+            "\n\nlatency (ms)           count       p50       p90       p99      p999       max\n");
         for (core::step step : core::all_steps) {
             const core::histogram& h = s.latency[core::index(step)];
             if (h.count() == 0) {

@@ -123,7 +123,8 @@ std::optional<run_setup> prepare(const run_options& o) {
     return s;
 }
 
-// File descriptors: one per tab, and one more per tab for the embedded target's side.
+// File descriptors: one per tab, one more per tab for the embedded target's side and one
+// for its media port per call, and the phone workers' shared media ports.
 // False (after saying why) when the run must not start.
 bool descriptors_suffice(const run_setup& setup, console& out) {
     const scenario::scenario& sc = *setup.scenario;
@@ -131,9 +132,14 @@ bool descriptors_suffice(const run_setup& setup, console& out) {
     if (!limits) {
         return true;  // unknown limits: a phone that meets one records its connect failure
     }
-    transport::fd_need need{.connections = setup.phones.count * sc.accounts.tabs,
-                            .embedded_target = !sc.target.url.has_value(),
-                            .per_phone = sc.accounts.tabs};
+    const bool embedded = !sc.target.url.has_value();
+    transport::fd_need need{
+        .connections = setup.phones.count * sc.accounts.tabs,
+        .embedded_target = embedded,
+        .per_phone = sc.accounts.tabs,
+        .media_port_per_connection = embedded && sc.target.calls.has_value() &&
+                                     sc.target.media != scenario::target_media_mode::none,
+        .media_shared_ports = sc.media.enabled ? setup.threads : 0};
     auto fits = transport::check_fd_budget(need, *limits);
     if (fits) {
         return true;
@@ -306,8 +312,16 @@ int run_command(const run_options& o) {
     transport::worker_pool pool(setup->threads);
     std::vector<std::unique_ptr<worker>> workers;
     for (std::size_t i = 0; i < pool.size(); ++i) {
-        workers.push_back(std::make_unique<worker>(
-            pool.context(i), plan, core::worker_phones(setup->phones, i, pool.size()), i));
+        workers.push_back(std::make_unique<worker>(pool.context(i), plan,
+                                                   core::worker_phones(setup->phones, i, pool.size()),
+                                                   i, pool.size()));
+        // The phones' media could not be made (DTLS identity, engine options): no phone of
+        // the run would carry media, so the run does not start.
+        if (!workers.back()->media_error().empty()) {
+            const std::string why = workers.back()->media_error();
+            workers.clear();
+            return fail_to_start(why);
+        }
     }
     live_metrics metrics(sc.name);
     std::unique_ptr<metrics_endpoint> endpoint;

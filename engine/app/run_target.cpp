@@ -56,6 +56,12 @@ target::call_behaviour behaviour_of(scenario::target_call_behaviour b) {
 
 }  // namespace
 
+target::media_mode to_media_mode(scenario::target_media_mode m) {
+    // The scenario spells serve's names (scenario.hpp), so the text maps one to one.
+    return target::media_mode_from_string(scenario::to_string(m))
+        .value_or(target::media_mode::echo);
+}
+
 target::call_options to_call_options(const scenario::target_calls_config& calls,
                                      std::uint64_t seed) {
     target::call_options o;
@@ -99,6 +105,9 @@ core::result<run_target, target_error> open_target(const scenario::scenario& s,
                 return error(target_error{true, "target.calls: " + why});
             }
         }
+        // On loopback with the phones: media ports on 127.0.0.1, where the phones are.
+        o.media.mode = to_media_mode(s.target.media);
+        o.media.ip = "127.0.0.1";
         auto started = target::embedded_target::start(o);
         if (!started) {
             return error(target_error{false, "embedded target: " + started.error()});

@@ -37,6 +37,9 @@ core::result<run_target, target_error> open_target(const scenario::scenario& s,
                                                    const transport::client_options& client,
                                                    std::uint64_t seed);
 
+// The scenario's `target.media` as the embedded target's media mode.
+target::media_mode to_media_mode(scenario::target_media_mode m);
+
 // The scenario's `target.calls` as the embedded target's options.
 target::call_options to_call_options(const scenario::target_calls_config& calls,
                                      std::uint64_t seed);

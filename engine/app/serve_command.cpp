@@ -17,6 +17,8 @@
 #include "engine/app/metrics_endpoint.hpp"
 #include "engine/app/signals.hpp"
 #include "engine/core/duration.hpp"
+#include "engine/transport/fd_limit.hpp"
+#include "media/ice/transport_address.hpp"
 
 #include <prometheus/metric_family.h>
 #include "engine/scenario/scenario.hpp"
@@ -108,6 +110,23 @@ std::vector<prometheus::MetricFamily> target_families(const target::target_stats
         MetricType::Counter, d(s.calls_missed));
     add("ringstorm_target_call_findings_total", "Protocol breaches by phones in calls",
         MetricType::Counter, d(s.call_findings));
+    add("ringstorm_target_media_ports", "UDP media ports open (one per live call)",
+        MetricType::Gauge, d(s.media_ports));
+    add("ringstorm_target_media_port_failures_total", "Calls not placed: no media port",
+        MetricType::Counter, d(s.media_port_failures));
+    add("ringstorm_target_media_streams_total", "Media streams started by a phone's answer",
+        MetricType::Counter, d(s.media_streams));
+    add("ringstorm_target_media_unusable_answers_total", "Answers that could not start media",
+        MetricType::Counter, d(s.media_unusable));
+    add("ringstorm_target_media_srtp_up_total", "Streams whose ICE and DTLS-SRTP completed",
+        MetricType::Counter, d(s.media_srtp_up));
+    add("ringstorm_target_media_failed_total", "Streams that ended with ICE or DTLS failed",
+        MetricType::Counter, d(s.media_failed));
+    add("ringstorm_target_media_packets_lost_total", "RTP from phones lost (RFC 3550 A.3)",
+        MetricType::Counter, d(s.media_packets_lost));
+    add("ringstorm_target_media_srtp_auth_failures_total",
+        "SRTP and SRTCP packets that failed authentication", MetricType::Counter,
+        d(s.media_srtp_auth_failures));
     // How calls ended, one series per result, so rates of each add up to the whole.
     prometheus::MetricFamily results;
     results.name = "ringstorm_target_calls_total";
@@ -122,6 +141,19 @@ std::vector<prometheus::MetricFamily> target_families(const target::target_stats
         results.metric.push_back(std::move(m));
     }
     out.push_back(std::move(results));
+    // RTP by direction, as the run's ringstorm_media_packets_total (interface.md).
+    prometheus::MetricFamily packets;
+    packets.name = "ringstorm_target_media_packets_total";
+    packets.help = "RTP packets of the calls' media, by direction";
+    packets.type = MetricType::Counter;
+    for (auto [direction, value] : {std::pair{"sent", s.media_packets_sent},
+                                    std::pair{"received", s.media_packets_received}}) {
+        prometheus::ClientMetric m;
+        m.label.push_back({"direction", direction});
+        m.counter.value = d(value);
+        packets.metric.push_back(std::move(m));
+    }
+    out.push_back(std::move(packets));
     return out;
 }
 
@@ -151,6 +183,22 @@ void print_calls(const target::target_stats& s) {
         static_cast<unsigned long long>(s.calls_failed),
         static_cast<unsigned long long>(s.calls_missed),
         static_cast<unsigned long long>(s.call_findings));
+}
+
+void print_media(const target::target_stats& s) {
+    std::printf(
+        "media streams %llu (ports open %llu, no port %llu, unusable answers %llu) | SRTP up "
+        "%llu, failed %llu | packets in %llu, out %llu, lost %llu | SRTP auth failures %llu\n",
+        static_cast<unsigned long long>(s.media_streams),
+        static_cast<unsigned long long>(s.media_ports),
+        static_cast<unsigned long long>(s.media_port_failures),
+        static_cast<unsigned long long>(s.media_unusable),
+        static_cast<unsigned long long>(s.media_srtp_up),
+        static_cast<unsigned long long>(s.media_failed),
+        static_cast<unsigned long long>(s.media_packets_received),
+        static_cast<unsigned long long>(s.media_packets_sent),
+        static_cast<unsigned long long>(s.media_packets_lost),
+        static_cast<unsigned long long>(s.media_srtp_auth_failures));
 }
 
 // The findings of phones, for someone running serve against their own phone: each new
@@ -205,6 +253,50 @@ void add_call_options(CLI::App& serve, serve_options& o) {
     serve.add_option("--call-ring-timeout", o.call_ring_timeout,
                      "give up on an unanswered call after this (default 65s)");
     serve.add_flag("--no-fork", o.no_fork, "call one tab of a user, not every tab");
+    serve.add_option("--media", o.media,
+                     "echo | tone | none: the calls' media once DTLS-SRTP is up: the phone's "
+                     "audio sent back, a tone of our own, or no ICE at all (default echo)");
+    serve.add_option("--media-ip", o.media_ip,
+                     "IP address media ports are bound on, one per call (default: the listen "
+                     "address if it is an IP, else 127.0.0.1)");
+}
+
+core::result<target::media_options, std::string> serve_media_options(const serve_options& o,
+                                                                     bool calling) {
+    using error = core::unexpected<std::string>;
+    target::media_options m;
+    if (!calling) {
+        for (auto [name, value] :
+             {std::pair{"--media", &o.media}, std::pair{"--media-ip", &o.media_ip}}) {
+            if (!value->empty()) {
+                return error(std::string(name) + " needs --call-rate R or --call-after D");
+            }
+        }
+        return m;
+    }
+    if (!o.media.empty()) {
+        auto mode = target::media_mode_from_string(o.media);
+        if (!mode) {
+            return error("--media " + o.media +
+                         ": echo (send the phone's audio back), tone (send a tone) or none");
+        }
+        m.mode = *mode;
+    }
+    if (!o.media_ip.empty()) {
+        if (m.mode == target::media_mode::none) {
+            return error("--media-ip has nothing to bind with --media none");
+        }
+        auto a = stun::parse_address(o.media_ip, 0);
+        if (!a) {
+            return error("--media-ip " + o.media_ip + ": not an IPv4 or IPv6 address");
+        }
+        if (stun::ip_to_string(*a) == "0.0.0.0" || stun::ip_to_string(*a) == "::") {
+            return error("--media-ip " + o.media_ip +
+                         ": a wildcard is no address a phone can send to; give the host's own");
+        }
+    }
+    m.ip = o.media_ip;
+    return m;
 }
 
 core::result<target::call_options, std::string> serve_call_options(const serve_options& o) {
@@ -306,7 +398,16 @@ int serve_command(const serve_options& o) {
         std::fprintf(stderr, "ringstorm serve: %s\n", calls.error().c_str());
         return 2;
     }
+    auto media = serve_media_options(o, calls->how != target::call_options::mode::off);
+    if (!media) {
+        std::fprintf(stderr, "ringstorm serve: %s\n", media.error().c_str());
+        return 2;
+    }
+    // Every phone connection holds a descriptor, and with media every live call one more
+    // (its own UDP port): take what the hard limit allows.
+    const auto fd_limits = transport::raise_fd_limit();
     target::target_options t;
+    t.media = *media;
     t.listen = o.listen;
     t.cert_file = o.cert_file;
     t.key_file = o.key_file;
@@ -368,6 +469,18 @@ int serve_command(const serve_options& o) {
         std::printf("  calls: %s; mix %s; talk %s; %s\n", when.c_str(), mix.c_str(),
                     ms_text(t.calls.plan.talk_time).c_str(),
                     t.calls.fork ? "every tab of a user rings" : "one tab per call");
+        std::printf(
+            "  media: %s%s\n", std::string(target::to_string(t.media.mode)).c_str(),
+            t.media.mode == target::media_mode::none
+                ? " (offers carry no ICE: phones run no media)"
+                : (", ICE-lite + DTLS-SRTP, one UDP port per call on " + target.media_address())
+                      .c_str());
+    }
+    if (fd_limits) {
+        const bool media_ports = calling && t.media.mode != target::media_mode::none;
+        std::printf("  file descriptors: %llu (a phone connection takes one%s)\n",
+                    static_cast<unsigned long long>(fd_limits->soft),
+                    media_ports ? ", a live call one more for its media port" : "");
     }
     std::printf("  Ctrl-C stops\n");
     std::fflush(stdout);
@@ -396,6 +509,9 @@ int serve_command(const serve_options& o) {
                 static_cast<unsigned long long>(s.unsupported));
             if (calling) {
                 print_calls(s);
+                if (t.media.mode != target::media_mode::none) {
+                    print_media(s);
+                }
             }
             std::fflush(stdout);
         }
@@ -405,7 +521,11 @@ int serve_command(const serve_options& o) {
     target.stop();
     if (calling) {
         findings.print_new(target.call_notes());
-        print_calls(target.snapshot());  // the last counters, kept after stop
+        const target::target_stats last = target.snapshot();  // kept after stop
+        print_calls(last);
+        if (t.media.mode != target::media_mode::none) {
+            print_media(last);
+        }
     }
     return 0;
 }

@@ -35,10 +35,20 @@ struct serve_options {
     std::string call_hold_after;    // --call-hold-after D: from the 2xx to the hold
     std::string call_ring_timeout;  // --call-ring-timeout D: no answer by then: CANCEL
     bool no_fork = false;           // --no-fork: call one tab of a user, not all
+    // The calls' media, kept as typed and checked by serve_media_options().
+    std::string media;     // --media echo|tone|none (default echo)
+    std::string media_ip;  // --media-ip IP: where media ports are bound (our candidate)
 };
 
-// Adds the --call-* options above to the `serve` subcommand.
+// Adds the --call-* and --media options above (what the target does in its calls) to the
+// `serve` subcommand.
 void add_call_options(CLI::App& serve, serve_options& options);
+
+// The media options of a serve command line; the error names the option ("--media eko:
+// echo, tone or none"). `calling`: whether the target places calls at all (media options
+// without calls are a mistake, as the --call-* ones are).
+core::result<target::media_options, std::string> serve_media_options(const serve_options& options,
+                                                                      bool calling);
 
 // The call options of a serve command line; the error names the option and what is
 // wrong with its value ("--call-duration 5x: unknown unit 'x'").

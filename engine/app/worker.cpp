@@ -4,10 +4,12 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "engine/app/phone_script.hpp"
+#include "engine/media/worker_media.hpp"
 
 namespace ringstorm::app {
 
@@ -28,10 +30,41 @@ phone::worker_env make_env(net::io_context& io, core::stats& stats, const run_pl
                              .source_ips = plan.source_ips};
 }
 
+// The local address this host reaches `url` from, which the phones' shared media port binds
+// (their ICE host candidate): 127.0.0.1 for a loopback target (the embedded one, Kamailio on
+// 127.0.0.1), else the address of the route to the target, found by connecting a UDP
+// socket (no packet is sent). A target that cannot be resolved here falls back to
+// loopback; its calls then fail ICE with media.ice_failed, which names the problem.
+std::string media_address_for(net::io_context& io, const transport::ws_url& url) {
+    if (url.host == "localhost" || url.host.rfind("127.", 0) == 0) {
+        return "127.0.0.1";
+    }
+    if (url.host == "::1") {
+        return "::1";
+    }
+    boost::system::error_code ec;
+    net::ip::udp::resolver resolver(io);
+    auto found = resolver.resolve(url.host, std::to_string(url.port), ec);
+    if (ec || found.empty()) {
+        return "127.0.0.1";
+    }
+    const auto to = found.begin()->endpoint();
+    net::ip::udp::socket probe(io);
+    probe.open(to.protocol(), ec);
+    if (!ec) {
+        probe.connect(to, ec);
+    }
+    if (ec) {
+        return "127.0.0.1";
+    }
+    const auto local = probe.local_endpoint(ec);
+    return ec ? std::string("127.0.0.1") : local.address().to_string();
+}
+
 }  // namespace
 
 worker::worker(net::io_context& io, const run_plan& plan, core::phone_range phones,
-               std::size_t index)
+               std::size_t index, std::size_t workers)
     : io_(io),
       plan_(plan),
       phones_(phones),
@@ -42,8 +75,56 @@ worker::worker(net::io_context& io, const run_plan& plan, core::phone_range phon
       feed_timer_(io),
       end_timer_(io),
       grace_timer_(io),
+      media_timer_(io),
       seed_state_(plan.seed * 0x2545f4914f6cdd1dULL + index) {
     stats_->phones_planned = phones_.count;
+    make_media(workers);
+}
+
+void worker::make_media(std::size_t workers) {
+    const scenario::scenario& sc = *plan_.scenario;
+    if (!sc.media.enabled) {
+        return;  // answers keep a random fingerprint and no candidates; no stream runs
+    }
+    media::worker_media_options options;
+    options.seed = plan_.seed * 0x9e3779b97f4a7c15ULL + index_ + 1;
+    auto made = media::worker_media::create(io_, options);
+    if (!made) {
+        media_error_ = made.error();
+        return;
+    }
+    media_ = std::move(*made);
+    phone::phone_media& m = env_.media;
+    m.worker = media_.get();
+    m.registry = &streams_;
+    m.local_ip = media_address_for(io_, plan_.url);
+    // The embedded target (no target.url) echoes when target.media says echo: each phone
+    // then expects its own tone back. Any other far end's audio is not known in advance.
+    m.peer_echoes = !sc.target.url && sc.target.media == scenario::target_media_mode::echo;
+    if (sc.media.detect_every) {
+        m.detect_every_ms = static_cast<std::uint32_t>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(*sc.media.detect_every).count());
+    }
+    // The run's calls numbered across workers (worker i: i, i + n, i + 2n, ...), so calls
+    // of one run send different grid tones (rtp::frequency_for_call).
+    m.next_tone = index_;
+    m.tone_stride = workers == 0 ? 1 : workers;
+}
+
+void worker::arm_media_fold() {
+    if (!media_) {
+        return;
+    }
+    media_timer_.expires_after(std::chrono::seconds(1));
+    media_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec) {
+            return;
+        }
+        streams_.fold();
+        if (!done_) {
+            arm_media_fold();
+        }
+    });
 }
 
 worker::~worker() {
@@ -62,6 +143,7 @@ void worker::start(std::function<void()> on_done) {
         });
     }
     feeding_ = true;
+    arm_media_fold();
     net::co_spawn(io_, feed(), net::detached);
 }
 
@@ -107,6 +189,7 @@ void worker::check_done() {
         done_ = true;
         end_timer_.cancel();
         grace_timer_.cancel();
+        media_timer_.cancel();
         events_.flush();
         if (on_done_) {
             on_done_();

@@ -19,8 +19,13 @@
 #include "engine/app/run_plan.hpp"
 #include "engine/core/schedule.hpp"
 #include "engine/core/stats.hpp"
+#include "engine/phone/phone_media.hpp"
 #include "engine/phone/tab.hpp"
 #include "reporters/run_report.hpp"
+
+namespace ringstorm::media {
+class worker_media;
+}
 
 namespace ringstorm::app {
 
@@ -52,8 +57,11 @@ struct worker_progress {
 
 class worker {
 public:
+    // `workers`: how many workers the run has (the calls' tones are numbered across them).
+    // The worker's media (the scenario's `media:` on) is made here, before any phone runs;
+    // media_error() says why when it could not be.
     worker(boost::asio::io_context& io, const run_plan& plan, core::phone_range phones,
-           std::size_t index);
+           std::size_t index, std::size_t workers = 1);
     worker(const worker&) = delete;
     worker& operator=(const worker&) = delete;
     ~worker();
@@ -82,22 +90,34 @@ public:
     core::time_point grace_deadline() const noexcept { return grace_deadline_; }
     std::uint64_t next_seed() noexcept;
     void keep_failure(failed_tab failure);
+    // Why the worker's media could not be made ("media: dtls identity: …"); empty when it
+    // was, or when the scenario turns media off. The run does not start with such a worker.
+    const std::string& media_error() const noexcept { return media_error_; }
 
 private:
     boost::asio::awaitable<void> feed();
     void phone_ended(phone_script* script);
     void check_done();
+    void make_media(std::size_t workers);
+    // Folds the running streams' counters into the stats once a second (live figures).
+    void arm_media_fold();
 
     boost::asio::io_context& io_;
     const run_plan& plan_;
     core::phone_range phones_;
     std::size_t index_;
     std::unique_ptr<core::stats> stats_;  // large: on the heap
+    // The phones' media (null when the scenario turns it off); outlives every tab, whose
+    // streams are attached to its engine. Declared before env_, which points into it.
+    std::unique_ptr<media::worker_media> media_;
+    phone::stream_registry streams_;
+    std::string media_error_;
     phone::worker_env env_;
     events_buffer events_;
     boost::asio::steady_timer feed_timer_;
     boost::asio::steady_timer end_timer_;
     boost::asio::steady_timer grace_timer_;
+    boost::asio::steady_timer media_timer_;
     std::list<std::unique_ptr<phone_script>> live_;
     std::vector<failed_tab> failures_;
     std::function<void()> on_done_;

@@ -8,7 +8,7 @@ namespace {
 using phone::call_end;
 using src = call_rule_source;
 
-constexpr std::array<call_rule, 18> rules{{
+constexpr std::array<call_rule, 28> rules{{
     {src::end, call_end::no_ack, "call.no_ack",
      "the target never acknowledged the phone's 200 OK: BYE after 64*T1 = 32 s "
      "(RFC 3261 §13.3.1.4)"},
@@ -45,6 +45,33 @@ constexpr std::array<call_rule, 18> rules{{
      "the phone's BYE or INFO got no final response (Timer F, RFC 3261 §17.1.2.2)"},
     {src::finding, call_end::none, "call.hold_refused",
      "the target answered the phone's hold/unhold re-INVITE with a non-2xx"},
+
+    // The call's media (engine/phone/call_stream.hpp, media/stream): each is a finding of
+    // the call's stream, judged like the SIP findings.
+    {src::finding, call_end::none, "media.ice_failed",
+     "ICE found no working candidate pair in time (RFC 8445 §7.2.5, §8)"},
+    {src::finding, call_end::none, "media.dtls_failed",
+     "the DTLS-SRTP handshake failed or timed out, or the far end's certificate did not match "
+     "its a=fingerprint (RFC 5763 §5, RFC 5764 §4.1)"},
+    {src::finding, call_end::none, "media.no_media",
+     "no RTP arrived once SRTP was up although the negotiated direction says the far end "
+     "sends (RFC 3264 §5.1)"},
+    {src::finding, call_end::none, "media.one_way_audio",
+     "the far end's packets decoded as silence while it should send audio"},
+    {src::finding, call_end::none, "media.wrong_audio",
+     "the audio received was another call's tone, or not the echo of ours: cross-talk"},
+    {src::finding, call_end::none, "media.mute_not_silent",
+     "the echo of the phone's muted stream (encoded silence) was not silence"},
+    {src::finding, call_end::none, "media.hold_direction",
+     "media kept arriving while the negotiated direction forbids the far end to send "
+     "(RFC 3264 §6.1, RFC 6337 §5.3)"},
+    {src::finding, call_end::none, "media.before_dtls",
+     "SRTP/RTP arrived before the DTLS handshake gave keys (RFC 5764 §5.1.2)"},
+    {src::finding, call_end::none, "media.srtp_auth",
+     "SRTP/SRTCP packets failed authentication (RFC 3711 §3.4)"},
+    {src::finding, call_end::none, "media.bad_sdp",
+     "the far end's SDP asks for ICE but lacks what DTLS-SRTP needs (a=fingerprint, a usable "
+     "a=setup; RFC 8122 §5, RFC 5763 §5)"},
 
     {src::session, call_end::none, cancel_elsewhere_rule,
      "a forked call answered on another tab did not end here with a CANCEL carrying "

@@ -135,6 +135,10 @@ void stats::merge(const stats& other) {
     media_packets_received += other.media_packets_received;
     media_packets_lost += other.media_packets_lost;
     media_srtp_auth_failures += other.media_srtp_auth_failures;
+    media_streams_active += other.media_streams_active;
+    media_jitter.merge(other.media_jitter);
+    media_rtt.merge(other.media_rtt);
+    media_mos.merge(other.media_mos);
 }
 
 }  // namespace ringstorm::core

@@ -4,7 +4,8 @@
 // copy and merge the copies into a snapshot (seastar's per-shard metrics); nothing ever
 // reads a worker's stats from another thread.
 //
-// The object is large (one histogram per step, ≈120 KB): workers keep it on the heap.
+// The object is large (one histogram per step and per media figure, ≈140 KB): workers
+// keep it on the heap.
 
 #include <array>
 #include <chrono>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "engine/core/histogram.hpp"
+#include "engine/core/mos_histogram.hpp"
 #include "engine/core/step.hpp"
 
 namespace ringstorm::core {
@@ -123,11 +125,24 @@ struct stats {
     named_counters contract_violations;  // violations by rule id
 
     // ---- media ----
-    std::uint64_t media_streams = 0;             // RTP streams set up
-    std::uint64_t media_packets_sent = 0;        // RTP packets sent
-    std::uint64_t media_packets_received = 0;    // RTP packets received and decrypted
-    std::uint64_t media_packets_lost = 0;        // gaps in received sequence numbers
-    std::uint64_t media_srtp_auth_failures = 0;  // SRTP packets whose auth tag failed
+    // Folded from each call's media::stream_stats by engine/media/record.hpp: counters
+    // grow during a call (live updates) and at its end; the distributions take one sample
+    // per call at its end. The latencies ice, dtls_handshake and media_first_packet are in
+    // `latency`. Media findings are not counted here: they become call findings judged by
+    // the contract (contract_violations, rule ids media.*).
+    std::uint64_t media_streams = 0;           // calls whose SRTP came up (keys from DTLS)
+    std::int64_t media_streams_active = 0;     // streams running now (a gauge; sums across workers)
+    std::uint64_t media_packets_sent = 0;      // RTP packets sent
+    std::uint64_t media_packets_received = 0;  // RTP packets received and decrypted
+    std::uint64_t media_packets_lost = 0;      // RFC 3550 A.3 cumulative lost, never decreasing
+    std::uint64_t media_srtp_auth_failures = 0;  // SRTP/SRTCP packets whose auth tag failed
+    // Per call that received at least two RTP packets: its final RFC 3550 A.8 interarrival
+    // jitter (the smoothed value RTCP reports), in nanoseconds like every histogram here.
+    histogram media_jitter;
+    // Per call with an RTCP round trip (RFC 3550 §6.4.1 LSR/DLSR): its last RTT.
+    histogram media_rtt;
+    // Per call with an estimate: its E-model MOS over the whole call.
+    mos_histogram media_mos;
 
     // Records one latency sample of step s.
     void record(step s, std::chrono::nanoseconds d) noexcept { latency[index(s)].record(d); }

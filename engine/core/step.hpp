@@ -25,9 +25,9 @@ enum class step : std::uint8_t {
     unhold,               // unhold re-INVITE to its 200 OK
     bye,                  // BYE to its 200 OK
     cancel,               // CANCEL to the 487 of the INVITE
-    ice,                  // ICE start to the first nominated pair
-    dtls_handshake,       // DTLS-SRTP handshake
-    media_first_packet,   // answer to the first decrypted RTP packet
+    ice,                  // the stream's start (the far end's SDP known) to the selected pair
+    dtls_handshake,       // DTLS-SRTP handshake: its first flight to keys exported
+    media_first_packet,   // the answer (media start) to the first decrypted RTP packet
 };
 
 inline constexpr std::size_t step_count = 14;

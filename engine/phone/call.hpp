@@ -103,6 +103,10 @@ public:
     bool busy() const noexcept;
     // Our media direction as last negotiated (sendrecv until a hold).
     sdp::direction local_direction() const noexcept { return local_direction_; }
+    // The initial INVITE (its body is the far end's offer, which the call's stream starts
+    // from) and what our answer fixed: the Opus payload type and our a=setup role.
+    const sip::message& invite() const noexcept { return invite_; }
+    const sdp::webrtc_audio_params& negotiated() const noexcept { return negotiated_; }
 
 private:
     using out_t = call_actions;

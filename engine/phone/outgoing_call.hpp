@@ -125,6 +125,10 @@ public:
     // response: what a page unload lets finish.
     bool busy() const noexcept;
     sdp::direction local_direction() const noexcept { return local_direction_; }
+    // The SDP answer of the kept 2xx (empty before it): the call's stream starts from it.
+    const std::string& remote_answer() const noexcept { return remote_answer_; }
+    // Our offer's parameters (the Opus payload type the answer must use, RFC 3264 §6.1).
+    const sdp::webrtc_audio_params& media() const noexcept { return media_; }
     // The INVITE on the wire (the one with credentials once challenged).
     const sip::message& invite() const noexcept { return invite_; }
 
@@ -237,6 +241,7 @@ private:
     sdp::setup_role dtls_role_ = sdp::setup_role::actpass;
     sdp::direction local_direction_ = sdp::direction::sendrecv;
     std::optional<sdp::session_description> last_offer_;
+    std::string remote_answer_;  // the kept 2xx's SDP answer
 };
 
 }  // namespace ringstorm::phone

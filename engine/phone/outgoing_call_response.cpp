@@ -123,6 +123,7 @@ void outgoing_call::on_invite_2xx(const sip::message& m, core::time_point now, o
         emit("callEnded", now, out);
         return;
     }
+    remote_answer_ = std::string(m.body());
     record_.answered = now;
     state_ = outgoing_state::connected;
     record_.state = call_state::connected;

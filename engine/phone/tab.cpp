@@ -235,12 +235,15 @@ void tab_state::drop_all() noexcept {
     ++epoch;
     machine.stop();
     // Calls cut here stay unended in their episodes (cut by the run's end), but the gauge
-    // of calls up must come down for each of them.
+    // of calls up must come down for each of them, and their media stops (figures kept in
+    // the episode, detached from the worker's engine before the tab goes).
+    const auto now = core::clock::now();
     for (auto& c : calls) {
         if (c.active) {
             c.active = false;
             --env.stats.active_calls;
         }
+        end_media(c, now, true);
     }
     armed.reset();
     ++timer_generation;

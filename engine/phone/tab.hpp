@@ -20,6 +20,7 @@
 
 #include "engine/core/clock.hpp"
 #include "engine/core/stats.hpp"
+#include "engine/phone/phone_media.hpp"
 #include "engine/phone/timeline.hpp"
 #include "engine/scenario/accounts.hpp"
 #include "engine/scenario/scenario.hpp"
@@ -61,6 +62,8 @@ struct worker_env {
     std::chrono::milliseconds register_timeout{32'000};
     // exotel-web-sdk-2.0.5: the pause before re-registering after a failure or a drop.
     std::chrono::milliseconds retry_interval{5'600};
+    // The calls' real media (README.md, "Media"); media.worker null: no media.
+    phone_media media{};
 };
 
 class tab {

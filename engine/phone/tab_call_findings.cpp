@@ -67,3 +67,49 @@ finding_rule finding_for(std::string_view kind) noexcept {
 }
 
 }  // namespace ringstorm::phone
+
+namespace ringstorm::phone {
+
+finding_rule media_finding_for(media::media_rule rule) noexcept {
+    using media::media_rule;
+    switch (rule) {
+        case media_rule::ice_failed:
+            return {"media.ice_failed",
+                    "no ICE candidate pair was selected in time: connectivity checks failed "
+                    "(RFC 8445 §7.2.5, §8)"};
+        case media_rule::dtls_failed:
+            return {"media.dtls_failed",
+                    "the DTLS-SRTP handshake failed or timed out, or the peer's certificate "
+                    "did not match its a=fingerprint (RFC 5763 §5, RFC 5764 §4.1)"};
+        case media_rule::no_media:
+            return {"media.no_media",
+                    "no RTP arrived after SRTP was up while the call's direction says the far "
+                    "end sends (RFC 3264 §5.1)"};
+        case media_rule::one_way_audio:
+            return {"media.one_way_audio",
+                    "packets arrived but decoded as silence while the far end should send "
+                    "audio: one-way audio"};
+        case media_rule::wrong_audio:
+            return {"media.wrong_audio",
+                    "the audio heard is not the far end's (another call's tone, or not our "
+                    "own echo): cross-talk"};
+        case media_rule::mute_not_silent:
+            return {"media.mute_not_silent",
+                    "while muted we send encoded silence, yet the echo of our stream was not "
+                    "silence"};
+        case media_rule::hold_direction:
+            return {"media.hold_direction",
+                    "media kept arriving while the negotiated direction says the far end must "
+                    "not send (RFC 3264 §6.1, RFC 6337 §5.3)"};
+        case media_rule::before_dtls:
+            return {"media.before_dtls",
+                    "SRTP/RTP arrived before the DTLS handshake completed (RFC 5764 §5.1.2: "
+                    "no media before keys)"};
+        case media_rule::srtp_auth:
+            return {"media.srtp_auth",
+                    "SRTP/SRTCP packets failed authentication (RFC 3711 §3.4)"};
+    }
+    return {"media.unknown", "a media check failed"};
+}
+
+}  // namespace ringstorm::phone

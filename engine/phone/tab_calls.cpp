@@ -8,18 +8,16 @@
 #include <string>
 #include <utility>
 
+#include "engine/media/worker_media.hpp"
 #include "engine/phone/register_request.hpp"
 #include "engine/phone/tab_state.hpp"
 #include "engine/sip/headers.hpp"
 #include "engine/sip/parser.hpp"
+#include "media/sdp/parser.hpp"
 
 namespace ringstorm::phone {
 
 namespace {
-
-// A call's episode keeps at most this many findings: a target that floods a call with
-// stray responses must not grow the timeline without bound (the stats count them all).
-constexpr std::size_t max_findings_per_call = 32;
 
 // 32 random bytes as colon-separated hex pairs: a sha-256 fingerprint (RFC 8122 §5).
 std::string random_fingerprint(std::mt19937_64& rng) {
@@ -131,6 +129,16 @@ void tab_state::start_call(sip::message invite, core::time_point now) {
     auto config = call_config_for();
     const auto seed = call_rng();
     live_call c;
+    // A WebRTC offer (ICE) gets our real media in the answer. RFC 8445 §6.1.1: facing a
+    // lite peer we are controlling; facing a full one the offerer controls.
+    if (env.media.worker != nullptr) {
+        auto offer = sdp::parse(invite.body());
+        if (offer && offers_ice(*offer)) {
+            const bool lite = sdp::has_flag(offer->attributes, sdp::flag::ice_lite);
+            c.media = plan_media(lite ? media::ice_mode::controlling : media::ice_mode::controlled,
+                                 config.media);
+        }
+    }
     c.incoming = std::make_unique<call>(std::move(invite), std::move(config), seed);
     c.episode = episode;
     c.invite_at = now;
@@ -162,6 +170,17 @@ std::string tab_state::place_call(std::string_view to, core::time_point due) {
     auto config = outgoing_config_for();
     const auto seed = call_rng();
     live_call c;
+    // Our offer carries our media; as the offerer we are ICE controlling (RFC 8445 §6.1.1)
+    // and say actpass, the answer fixes the DTLS roles.
+    if (env.media.worker != nullptr) {
+        c.media = plan_media(media::ice_mode::controlling, config.call.media);
+        if (c.media) {
+            if (auto why = c.media->prepare(config.call.media.opus_pt); !why.empty()) {
+                env.stats.protocol_errors.add("media_start");
+                c.media.reset();
+            }
+        }
+    }
     c.outgoing = std::make_unique<outgoing_call>(std::move(*uri), std::move(config), seed);
     c.invite_at = now;
     auto& t = machine.records();
@@ -203,7 +222,14 @@ call_config tab_state::call_config_for() {
     c.media.session_id = call_rng() >> 2;  // Chrome's o= session ids are positive 62-bit
     c.media.ice_ufrag = random_token(4, call_rng);
     c.media.ice_pwd = random_token(24, call_rng);
-    c.media.fingerprint = random_fingerprint(call_rng);
+    // With media the worker's DTLS identity is ours (a call whose far end offers no ICE
+    // still answers with it); without media no DTLS ever runs, and a random sha-256 value
+    // keeps the answer well-formed.
+    if (env.media.worker != nullptr) {
+        set_fingerprint(env.media.worker->fingerprint(), c.media);
+    } else {
+        c.media.fingerprint = random_fingerprint(call_rng);
+    }
     return c;
 }
 
@@ -237,7 +263,7 @@ std::string_view tab_state::perform_call(std::uint32_t episode, call_actions act
                 break;
         }
     }
-    sync(episode);
+    sync(episode, now);
     settle();
     return refused;
 }
@@ -264,11 +290,12 @@ void tab_state::emit_call_event(std::uint32_t episode, std::string_view name,
     }
 }
 
-void tab_state::sync(std::uint32_t episode) {
+void tab_state::sync(std::uint32_t episode, core::time_point now) {
     auto* c = find_call(episode);
     if (c == nullptr) {
         return;
     }
+    sync_media(*c, now);
     const call_record& r = c->record();
     call_episode& e = machine.records().calls[episode];
     e.answered = r.answered;
@@ -282,6 +309,8 @@ void tab_state::sync(std::uint32_t episode) {
     e.ended = r.ended;
     e.end =
         r.end == call_end::transport_error && closing_own_socket ? call_end::local_close : r.end;
+    // The phone's own close is not judged (contract README), its media findings neither.
+    end_media(*c, now, e.end != call_end::local_close);
     if (c->active) {
         c->active = false;
         --env.stats.active_calls;

@@ -66,10 +66,13 @@ std::string tab_state::command(call_command what, core::time_point due, char dig
             out = c.visit([&](auto& m) { return m.unhold(due, now); });
             break;
         case call_command::mute:
+            // A disabled track: the stream sends encoded silence (no signalling).
             c.visit([](auto& m) { m.mute(); });
+            sync_media(c, now);
             return {};
         case call_command::unmute:
             c.visit([](auto& m) { m.unmute(); });
+            sync_media(c, now);
             return {};
         case call_command::dtmf:
             out = c.visit([&](auto& m) { return m.dtmf(digit, now); });

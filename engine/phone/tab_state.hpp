@@ -19,11 +19,16 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "engine/phone/call.hpp"
+#include "engine/phone/call_stream.hpp"
 #include "engine/phone/outgoing_call.hpp"
 #include "engine/phone/registration.hpp"
 #include "engine/phone/tab.hpp"
 
 namespace ringstorm::phone {
+
+// A call's episode keeps at most this many findings: a target that floods a call with
+// stray responses must not grow the timeline without bound (the stats count them all).
+inline constexpr std::size_t max_findings_per_call = 32;
 
 // One call of the tab whose machine still runs (live, or ended with timers left such as
 // RFC 6026's Timer L): an incoming call (`call`, the SDK's role) or an outgoing one
@@ -34,6 +39,9 @@ struct live_call {
     std::unique_ptr<call> incoming;           // callee role; null for an outgoing call
     std::unique_ptr<outgoing_call> outgoing;  // caller role; null for an incoming call
     std::uint32_t episode = 0;                // index into timeline::calls
+    // The call's real media (tab_media.cpp): planned when our SDP is made, running once
+    // the far end's SDP is known; null when media is off or the far end offered no ICE.
+    std::unique_ptr<call_stream> media;
     core::time_point invite_at{};             // the INVITE was read: invite_to_incoming's origin
     bool connected = false;                   // `connected` was emitted (calls_answered counted)
     bool active = false;                      // counted in stats.active_calls
@@ -109,8 +117,9 @@ struct tab_state : std::enable_shared_from_this<tab_state> {
     // command (empty when none). Never keeps a reference to `calls` across the listener.
     std::string_view perform_call(std::uint32_t episode, call_actions actions, core::time_point now,
                                   const sip::message* cause);
-    // Copies the machine's record into the call's episode; counts its end once.
-    void sync(std::uint32_t episode);
+    // Copies the machine's record into the call's episode, keeps its media in step
+    // (sync_media); counts its end once.
+    void sync(std::uint32_t episode, core::time_point now);
     void record_finding(std::uint32_t episode, std::string_view kind, std::string_view text,
                         const sip::message* cause, core::time_point now);
     live_call* find_call(std::uint32_t episode) noexcept;
@@ -132,6 +141,25 @@ struct tab_state : std::enable_shared_from_this<tab_state> {
     std::string command(call_command what, core::time_point due, char digit);
     call_config call_config_for();
     outgoing_call_config outgoing_config_for();
+
+    // ---- tab_media.cpp: the calls' real media ----
+    // A stream planned for a call whose SDP we are about to make (`ice` its ICE role),
+    // with our media described into `params`; null when media is off or the shared port
+    // cannot be opened (counted).
+    std::unique_ptr<call_stream> plan_media(media::ice_mode ice, sdp::webrtc_audio_params& params);
+    // After each batch of a call's actions: starts its stream once answered (callee: our
+    // 200 went out; caller: the 2xx answer arrived), applies the negotiated direction and
+    // the app's mute, and at the call's end stops it (end_media).
+    void sync_media(live_call& c, core::time_point now);
+    // Stops the call's stream, copies its figures into the episode and, when `judge`, its
+    // findings as call findings (media.*). A call cut by the tab's drop is judged too:
+    // what its stream found while it ran stays found.
+    void end_media(live_call& c, core::time_point now, bool judge);
+    // A media finding of the call's episode (bounded like the rest).
+    void add_finding(std::uint32_t episode, std::string_view rule, std::string detail,
+                     core::time_point at);
+    // The local address of this tab's shared media port.
+    const std::string& media_ip() const noexcept;
     bool app_sees_a_call() const noexcept;  // a call not ended for the app (zombie too)
 
     worker_env& env;
@@ -171,5 +199,12 @@ struct finding_rule {
     std::string_view detail;
 };
 finding_rule finding_for(std::string_view kind) noexcept;
+// The rule text of a media finding (media::media_rule), with its RFC basis.
+finding_rule media_finding_for(media::media_rule rule) noexcept;
+// A far end's SDP that asks for ICE but lacks what DTLS-SRTP needs (no a=fingerprint, an
+// answer's a=setup:actpass): no stream runs (tab_media.cpp).
+inline constexpr std::string_view media_bad_sdp_rule = "media.bad_sdp";
+inline constexpr std::string_view media_finding_bad_sdp_detail =
+    "the far end's SDP asks for ICE but lacks what DTLS-SRTP needs (RFC 8842 §5, RFC 8122 §5)";
 
 }  // namespace ringstorm::phone

@@ -12,6 +12,7 @@
 
 #include "engine/core/clock.hpp"
 #include "engine/scenario/step.hpp"
+#include "media/stream/stream_stats.hpp"
 
 namespace ringstorm::phone {
 
@@ -124,6 +125,11 @@ struct call_episode {
     bool forked = false;              // the phone has several tabs: the call rang on all
     std::uint16_t final_status = 0;   // our final answer to the INVITE (callee), or theirs
     std::vector<call_finding> findings;
+    // The call's media as its stream ended (engine/phone/README.md, "Media"): set when the
+    // call ran a stream (answered, the far end's SDP had ICE, the scenario's media on),
+    // copied when the stream stopped (the call's end, or the tab dropped while it ran).
+    // Its findings are also in `findings` under their media.* rule ids.
+    std::optional<media::stream_stats> media;
 };
 
 struct timeline {

@@ -128,6 +128,8 @@ struct load_state {
 };
 void load_target(load_state& st, const field& f);
 void load_target_calls(load_state& st, const field& f);  // target.calls (target_calls.cpp)
+void load_target_media(load_state& st, const field& f);  // target.media (media_section.cpp)
+void load_media(load_state& st, const field& f);         // media (media_section.cpp)
 void load_accounts(load_state& st, const field& f);
 void load_load(load_state& st, const field& f);
 void load_thresholds(load_state& st, const field& f);

@@ -15,8 +15,9 @@ using detail::field_map;
 using detail::load_state;
 using detail::sink;
 
-constexpr std::array<std::string_view, 8> top_keys{
-    "name", "description", "contract", "target", "accounts", "load", "thresholds", "phone"};
+constexpr std::array<std::string_view, 9> top_keys{"name",       "description", "contract",
+                                                   "target",     "accounts",    "load",
+                                                   "thresholds", "media",       "phone"};
 constexpr std::array<std::string_view, 2> profile_names{"documented", "exotel-web-sdk-2.0.5"};
 constexpr std::size_t max_name_length = 64;
 
@@ -92,6 +93,8 @@ void load_section(load_state& st, const field& f) {
         detail::load_load(st, f);
     } else if (key == "thresholds") {
         detail::load_thresholds(st, f);
+    } else if (key == "media") {
+        detail::load_media(st, f);
     } else if (key == "phone") {
         detail::load_phone(st, f);
     }

@@ -7,8 +7,8 @@
 namespace ringstorm::scenario::detail {
 namespace {
 
-constexpr std::array<std::string_view, 5> target_keys{"url", "insecure", "ca", "sipdomain",
-                                                      "calls"};
+constexpr std::array<std::string_view, 6> target_keys{"url",       "insecure", "ca",
+                                                      "sipdomain", "calls",    "media"};
 constexpr std::array<std::string_view, 5> account_keys{"pattern", "password", "first", "tabs",
                                                        "csv"};
 constexpr std::array<std::string_view, 5> load_keys{"phones", "rate", "duration", "stages",
@@ -197,6 +197,9 @@ void load_target(load_state& st, const field& f) {
     }
     if (const field* calls = m.get("calls")) {
         load_target_calls(st, *calls);
+    }
+    if (const field* media = m.get("media")) {
+        load_target_media(st, *media);
     }
 }
 

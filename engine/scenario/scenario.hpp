@@ -73,13 +73,36 @@ struct target_calls_config {
     bool uses(target_call_behaviour b) const noexcept;  // in the mix with a weight > 0
 };
 
+// `target.media`: what the embedded target's side of each call sends once DTLS-SRTP is up
+// (`ringstorm serve --media`). The names are serve's.
+enum class target_media_mode : std::uint8_t {
+    echo,  // re-protect the phone's packets and send them back (two-way audio, the default)
+    tone,  // send a tone of its own (a distinct frequency per call)
+    none,  // offer no ICE or candidates: phones run no media for these calls
+};
+std::string_view to_string(target_media_mode m) noexcept;  // "echo", "tone", "none"
+std::span<const std::string_view> target_media_mode_names() noexcept;
+
 struct target_config {
     std::optional<target_url> url;             // nullopt: start the embedded target on loopback
     bool insecure = false;                     // skip TLS certificate verification
     std::string ca;                            // CA file (resolved path); empty: the system store
     std::string sipdomain;                     // AOR domain; empty: the target URL's host
     std::optional<target_calls_config> calls;  // nullopt: the embedded target places no calls
-    source_location url_at, insecure_at, ca_at, sipdomain_at;
+    target_media_mode media = target_media_mode::echo;  // the embedded target's media
+    source_location url_at, insecure_at, ca_at, sipdomain_at, media_at;
+};
+
+// The top-level `media:` section: the phones' own media. A worker's phones get a media
+// engine and answer with real ICE/DTLS-SRTP only when `enabled`; the far end's offer
+// decides the rest (an offer without a=ice-ufrag gets no media, whatever this says).
+struct media_config {
+    bool enabled = true;
+    // How often a stream decodes a window of what it receives to tell the peer's tone,
+    // silence or cross-talk (media::stream_config::detect_every_ms); nullopt: the stream's
+    // default; zero: never decode (the tone checks then report nothing).
+    std::optional<core::duration> detect_every;
+    source_location at, enabled_at, detect_every_at;
 };
 
 struct accounts_config {
@@ -118,7 +141,8 @@ struct scenario {
     accounts_config accounts;
     load_profile load;
     std::vector<threshold> thresholds;
-    block phone;  // the per-phone script, never empty
+    media_config media;  // the phones' media (`media:`)
+    block phone;         // the per-phone script, never empty
     source_location contract_at;
 };
 

@@ -29,10 +29,12 @@ call_schedule_config schedule_config(const call_options& o, std::uint64_t seed) 
 }  // namespace
 
 call_router::call_router(call_options options, caller_identity who, const registrar& registrar,
-                         std::uint64_t seed, std::uint64_t schedule_seed, core::time_point now)
+                         std::uint64_t seed, std::uint64_t schedule_seed, core::time_point now,
+                         call_media* media)
     : options_(std::move(options)),
       who_(std::move(who)),
       registrar_(registrar),
+      media_(media),
       schedule_(schedule_config(options_, schedule_seed), now),
       rng_(seed) {
     for (const behaviour_weight& w : options_.schedule.mix) {
@@ -118,15 +120,32 @@ bool call_router::place(const std::string& aor, call_behaviour behaviour, core::
     }
     call_plan plan = options_.plan;
     plan.behaviour = behaviour;
-    auto made = fork_group::create(plan, who_, aor, bindings, options_.fork, next_random());
-    if (!made) {
+    std::optional<media_id> media;
+    sdp::webrtc_audio_params our_media;
+    if (media_ != nullptr) {
+        auto opened = media_->open(our_media, now);
+        if (!opened) {
+            // Out of descriptors or ports: placing the call without media would quietly
+            // change what the phone is tested for, so it is not placed, and said.
+            ++counters_.media_port_failures;
+            note(aor + ": call not placed: " + opened.error());
+            return false;
+        }
+        media = *opened;
+    }
+    auto made = fork_group::create(plan, who_, aor, bindings, options_.fork, next_random(),
+                                   media ? &our_media : nullptr);
+    if (!made || calls_.count(made->call_id()) != 0) {
+        if (media) {
+            media_->close(*media, now);
+        }
+        if (made) {
+            return false;  // Call-IDs carry 96 random bits; a repeat is not placed
+        }
         // A binding the originator cannot call (a Contact that is not a sip: URI): said
         // once among the notes, and the AOR is tried again when it registers again.
         note(aor + ": cannot be called: " + made.error());
         return false;
-    }
-    if (calls_.count(made->call_id()) != 0) {
-        return false;  // Call-IDs carry 96 random bits; a repeat is not placed
     }
     const std::string call_id = made->call_id();
     for (std::size_t i = 0; i < made->legs(); ++i) {
@@ -137,7 +156,7 @@ bool call_router::place(const std::string& aor, call_behaviour behaviour, core::
     counters_.placed += made->legs();
     busy_.insert(aor);
     group_actions started = made->start(now);
-    calls_.emplace(call_id, live_call{std::move(*made), std::nullopt});
+    calls_.emplace(call_id, live_call{std::move(*made), std::nullopt, media, false});
     apply(call_id, std::move(started), now, out);
     return true;
 }
@@ -159,6 +178,7 @@ void call_router::apply(const std::string& call_id, group_actions actions, core:
         note(call.group.aor() + " call " + call_id + ": " + std::string(to_string(f.kind)) + ": " +
              f.detail + " (" + std::to_string(f.at.count()) + " ms after the INVITE)");
     }
+    apply_media(call, call_id, actions, now);
     for (const call_result& r : actions.ended) {
         ++counters_.ended;
         switch (r.outcome) {
@@ -192,10 +212,36 @@ void call_router::apply(const std::string& call_id, group_actions actions, core:
     }
 }
 
+void call_router::apply_media(live_call& call, const std::string& call_id,
+                              const group_actions& actions, core::time_point now) {
+    if (!call.media) {
+        return;
+    }
+    if (!actions.media.unusable.empty()) {
+        ++counters_.media_unusable;
+        note(call.group.aor() + " call " + call_id +
+             ": media not started: " + actions.media.unusable);
+    }
+    if (actions.media.start && !call.media_started) {
+        call.media_started = true;
+        media_->start(*call.media, *actions.media.start, actions.media.flow.value_or(media::flow{}),
+                      now);
+    } else if (actions.media.flow && call.media_started) {
+        media_->set_flow(*call.media, *actions.media.flow, now);
+    }
+    if (actions.media_over || actions.finished) {
+        media_->close(*call.media, now);
+        call.media.reset();
+    }
+}
+
 void call_router::end_call(const std::string& call_id, core::time_point now, router_output& out) {
     auto it = calls_.find(call_id);
     if (it == calls_.end()) {
         return;
+    }
+    if (it->second.media) {
+        media_->close(*it->second.media, now);
     }
     const std::string aor = it->second.group.aor();
     if (it->second.due) {
@@ -327,6 +373,11 @@ void call_router::add_to(target_stats& out) const {
     out.calls_missed += c.missed + schedule_.missed();
     out.call_findings += c.findings;
     out.stray_responses += c.stray;
+    out.media_port_failures += c.media_port_failures;
+    out.media_unusable += c.media_unusable;
+    if (media_ != nullptr) {
+        media_->add_to(out);
+    }
 }
 
 }  // namespace ringstorm::target

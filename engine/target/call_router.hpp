@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "engine/core/clock.hpp"
+#include "engine/target/call_media.hpp"
 #include "engine/target/embedded_target.hpp"
 #include "engine/target/fork_group.hpp"
 #include "engine/target/originator_schedule.hpp"
@@ -50,6 +51,8 @@ struct call_counters {
     std::uint64_t missed = 0;     // calls due with nobody idle to call, or past max_burst
     std::uint64_t findings = 0;   // breaches by phones, all kinds
     std::uint64_t stray = 0;      // responses with a call's Call-ID matching no leg
+    std::uint64_t media_port_failures = 0;  // calls not placed: call_media::open failed
+    std::uint64_t media_unusable = 0;       // winning answers that could not start media
 };
 
 class call_router {
@@ -60,8 +63,11 @@ public:
     // `options` must validate() clean; `registrar` is this worker's shard and outlives
     // the router; `seed` makes this worker's Call-IDs, tags and picks (give each worker
     // its own); `schedule_seed` its arrivals.
+    // `media` (null: offers without media) opens and runs each call's stream; it outlives
+    // the router.
     call_router(call_options options, caller_identity who, const registrar& registrar,
-                std::uint64_t seed, std::uint64_t schedule_seed, core::time_point now);
+                std::uint64_t seed, std::uint64_t schedule_seed, core::time_point now,
+                call_media* media = nullptr);
 
     // A REGISTER for `aor` (owned here) was answered 2xx: an AOR that now has bindings
     // and is neither in a call nor waiting for one becomes callable.
@@ -95,6 +101,8 @@ private:
     struct live_call {
         fork_group group;
         std::optional<core::time_point> due;  // its entry in deadlines_
+        std::optional<media_id> media;        // its stream, while its port is open
+        bool media_started = false;
     };
 
     bool place(const std::string& aor, call_behaviour behaviour, core::time_point now,
@@ -103,6 +111,9 @@ private:
     void apply(const std::string& call_id, group_actions actions, core::time_point now,
                router_output& out);
     void end_call(const std::string& call_id, core::time_point now, router_output& out);
+    // The media part of a group's actions.
+    void apply_media(live_call& call, const std::string& call_id, const group_actions& actions,
+                     core::time_point now);
     // The AOR is free again (registered, or its call ended): call it when the mode says.
     void offer(const std::string& aor, core::time_point now);
     void make_callable(const std::string& aor);
@@ -113,6 +124,7 @@ private:
     call_options options_;
     caller_identity who_;
     const registrar& registrar_;
+    call_media* media_;
     call_schedule schedule_;
     std::uint64_t rng_;
     std::uint64_t weight_total_ = 0;

@@ -5,10 +5,12 @@
 #include <chrono>
 #include <future>
 
+#include "engine/media/worker_media.hpp"
 #include "engine/sip/digest.hpp"
 #include "engine/target/target_worker.hpp"
 #include "engine/transport/tls_context.hpp"
 #include "engine/transport/worker_pool.hpp"
+#include "media/ice/transport_address.hpp"
 
 namespace ringstorm::target {
 
@@ -39,6 +41,24 @@ core::result<transport::ws_url, std::string> parse_listen(const std::string& tex
         url->port = 0;
     }
     return std::move(*url);
+}
+
+// Where media ports are bound: --media-ip, else the listen address when it is a usable
+// literal (a wildcard is no candidate a phone could send to), else loopback.
+core::result<std::string, std::string> media_bind_address(const media_options& m,
+                                                          const transport::ws_url& url) {
+    if (!m.ip.empty()) {
+        auto a = stun::parse_address(m.ip, 0);
+        if (!a || stun::ip_to_string(*a) == "0.0.0.0" || stun::ip_to_string(*a) == "::") {
+            return start_error{"--media-ip " + m.ip +
+                               ": not an IP address a phone could send media to"};
+        }
+        return m.ip;
+    }
+    if (url.is_ip() && url.host != "0.0.0.0" && url.host != "::") {
+        return url.host;
+    }
+    return std::string("127.0.0.1");
 }
 
 std::string random_secret() {
@@ -137,6 +157,7 @@ struct embedded_target::impl {
     transport::ws_url url;
     std::string cert_pem;
     std::string domain;
+    std::string media_ip;
     bool stopped = false;
     target_stats final_stats;
     std::vector<std::string> final_notes;
@@ -227,11 +248,31 @@ core::result<std::unique_ptr<embedded_target>, std::string> embedded_target::sta
     server.port = url->port;
     server.reuse_port = self->pool.size() > 1;
     server.limits = self->limits;
+    const bool with_media =
+        options.calls.how != call_options::mode::off && options.media.mode != media_mode::none;
+    std::string media_ip;
+    if (with_media) {
+        auto ip = media_bind_address(options.media, *url);
+        if (!ip) {
+            return start_error{ip.error()};
+        }
+        media_ip = std::move(*ip);
+        self->media_ip = media_ip;
+    }
     // Workers are made and their listeners bound before the pool runs, so nothing races.
     for (std::size_t i = 0; i < self->pool.size(); ++i) {
+        std::unique_ptr<media::worker_media> media;
+        if (with_media) {
+            auto made = media::worker_media::create(self->pool.context(i));
+            if (!made) {
+                return start_error{made.error()};
+            }
+            media = std::move(*made);
+        }
         self->workers.push_back(std::make_unique<target_worker>(
             static_cast<std::uint32_t>(i), self->pool, self->workers, config, accounts,
-            intake_config{}, options.calls, who, call_seed + 0xD1B54A32D192ED03ULL * (i + 1)));
+            intake_config{}, options.calls, who, call_seed + 0xD1B54A32D192ED03ULL * (i + 1),
+            std::move(media), options.media.mode, media_ip));
     }
     for (auto& worker : self->workers) {
         auto port = worker->listen(server, tls);
@@ -266,6 +307,10 @@ const std::string& embedded_target::generated_cert_pem() const noexcept {
 
 const std::string& embedded_target::domain() const noexcept {
     return impl_->domain;
+}
+
+const std::string& embedded_target::media_address() const noexcept {
+    return impl_->media_ip;
 }
 
 target_stats embedded_target::snapshot() {

@@ -12,6 +12,7 @@
 
 #include "engine/core/result.hpp"
 #include "engine/scenario/accounts.hpp"
+#include "engine/target/call_media.hpp"
 #include "engine/target/originator_schedule.hpp"
 #include "engine/target/registrar.hpp"
 #include "engine/transport/url.hpp"
@@ -58,6 +59,8 @@ struct target_options {
     std::uint32_t default_expires = 300;
     bool sha256 = true;  // challenge with SHA-256 as well as MD5 (RFC 8760)
     call_options calls;  // incoming calls to registered phones; off by default
+    // The media of those calls (one UDP port per call while it lasts; none without calls).
+    media_options media;
 };
 
 // Counters of the whole target (merged over its workers).
@@ -96,6 +99,18 @@ struct target_stats {
     std::uint64_t calls_failed = 0;     // outcome failed (no answer, transport, bad 2xx)
     std::uint64_t calls_missed = 0;     // due but skipped (max_burst, nobody to call)
     std::uint64_t call_findings = 0;    // breaches by phones (finding_kind), all kinds
+    // The calls' media (media_options; all zero with --media none). A forked call has one
+    // stream, whichever tab answers.
+    std::uint64_t media_ports = 0;               // ports open now, one per live call (a gauge)
+    std::uint64_t media_port_failures = 0;       // calls not placed: no port could be opened
+    std::uint64_t media_streams = 0;             // streams started by a phone's usable answer
+    std::uint64_t media_unusable = 0;            // answers that could not start media (no ICE…)
+    std::uint64_t media_srtp_up = 0;             // streams whose ICE and DTLS-SRTP completed
+    std::uint64_t media_failed = 0;              // streams that ended with ICE or DTLS failed
+    std::uint64_t media_packets_sent = 0;        // RTP sent to phones (echoed or our tone)
+    std::uint64_t media_packets_received = 0;    // RTP from phones, decrypted and accepted
+    std::uint64_t media_packets_lost = 0;        // RFC 3550 A.3, over ended and live streams
+    std::uint64_t media_srtp_auth_failures = 0;  // SRTP/SRTCP that failed authentication
 };
 
 class embedded_target {
@@ -114,6 +129,8 @@ public:
     // client_tls_options::ca_pem); empty with --cert/--key or ws://.
     const std::string& generated_cert_pem() const noexcept;
     const std::string& domain() const noexcept;
+    // The address the calls' media ports are bound on; empty without call media.
+    const std::string& media_address() const noexcept;
     // A consistent snapshot, gathered from every worker (call from any one thread).
     target_stats snapshot();
     // The live bindings of an AOR ("sip:alice@example.com", see aor_key), asked of the

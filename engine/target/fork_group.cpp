@@ -11,11 +11,10 @@
 
 namespace ringstorm::target {
 
-core::result<fork_group, std::string> fork_group::create(const call_plan& plan,
-                                                         const caller_identity& who,
-                                                         const std::string& aor,
-                                                         const std::vector<binding_view>& bindings,
-                                                         bool fork, std::uint64_t seed) {
+core::result<fork_group, std::string> fork_group::create(
+    const call_plan& plan, const caller_identity& who, const std::string& aor,
+    const std::vector<binding_view>& bindings, bool fork, std::uint64_t seed,
+    const sdp::webrtc_audio_params* our_media) {
     if (bindings.empty()) {
         return core::unexpected("no binding of " + aor + " to call");
     }
@@ -23,7 +22,8 @@ core::result<fork_group, std::string> fork_group::create(const call_plan& plan,
     // the tabs of a user instead of always ringing the first.
     const std::size_t first = fork ? 0 : static_cast<std::size_t>(seed % bindings.size());
     const binding_view& b = bindings[first];
-    auto call = originated_call::create(plan, who, call_target{b.contact, aor, b.via}, seed);
+    auto call =
+        originated_call::create(plan, who, call_target{b.contact, aor, b.via}, seed, our_media);
     if (!call) {
         return core::unexpected(call.error());
     }
@@ -68,6 +68,23 @@ void fork_group::absorb(std::size_t i, call_actions actions, group_actions& out)
     if (!answer_seen_[i] && legs_[i].answered()) {
         answer_seen_[i] = true;
         ++out.answered;
+    }
+    // Only a leg that is not being given up reports media (originated_call never starts
+    // media on an abandoned leg), so at most one leg ever does: the winner.
+    if (actions.media.start) {
+        out.media.start = std::move(actions.media.start);
+        media_leg_ = i;
+    }
+    if (media_leg_ == i) {
+        if (actions.media.flow) {
+            out.media.flow = actions.media.flow;
+        }
+        if (actions.finished) {
+            out.media_over = true;
+        }
+    }
+    if (!actions.media.unusable.empty()) {
+        out.media.unusable = std::move(actions.media.unusable);
     }
     if (actions.finished && !ended_[i]) {
         ended_[i] = true;

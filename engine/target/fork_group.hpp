@@ -35,6 +35,11 @@ struct group_actions {
     std::uint32_t answered = 0;      // legs whose 2xx arrived with this event
     std::uint32_t stray = 0;         // responses that matched no leg (dropped)
     bool finished = false;           // the last leg ended with this event (once)
+    // The call's one media stream (all legs share one offer, so one port and one set of
+    // ICE credentials): started by the answer of the leg that wins, steered by that leg's
+    // re-INVITEs; over when that leg ends (media_over) or the call does (finished).
+    media_change media;
+    bool media_over = false;
 };
 
 class fork_group {
@@ -42,11 +47,13 @@ public:
     // A call to `aor` over `bindings` (not empty, as registrar::bindings_of lists them):
     // every binding when `fork`, else the one `seed` picks. The error says which input is
     // unusable.
-    static core::result<fork_group, std::string> create(const call_plan& plan,
-                                                        const caller_identity& who,
-                                                        const std::string& aor,
-                                                        const std::vector<binding_view>& bindings,
-                                                        bool fork, std::uint64_t seed);
+    // `our_media` as originated_call::create takes it: every leg offers the same media
+    // (a forking proxy's branches carry one offer, RFC 3261 §16.6), so whichever tab
+    // answers meets the one stream the owner prepared.
+    static core::result<fork_group, std::string> create(
+        const call_plan& plan, const caller_identity& who, const std::string& aor,
+        const std::vector<binding_view>& bindings, bool fork, std::uint64_t seed,
+        const sdp::webrtc_audio_params* our_media = nullptr);
 
     // Sends every leg's INVITE.
     group_actions start(core::time_point now);
@@ -80,6 +87,7 @@ private:
     std::vector<bool> ended_;        // per leg: its result was handed out
     std::size_t live_ = 0;
     std::optional<std::size_t> winner_;
+    std::optional<std::size_t> media_leg_;  // the leg whose answer started the media
     bool started_ = false;
     bool gave_up_ = false;
     std::string aor_;

@@ -156,10 +156,9 @@ core::result<call_target, std::string> checked_target(const call_target& to) {
 
 }  // namespace
 
-core::result<originated_call, std::string> originated_call::create(call_plan plan,
-                                                                   const caller_identity& who,
-                                                                   const call_target& to,
-                                                                   std::uint64_t seed) {
+core::result<originated_call, std::string> originated_call::create(
+    call_plan plan, const caller_identity& who, const call_target& to, std::uint64_t seed,
+    const sdp::webrtc_audio_params* our_media) {
     if (auto why = plan.validate(); !why.empty()) {
         return core::unexpected(std::move(why));
     }
@@ -170,6 +169,19 @@ core::result<originated_call, std::string> originated_call::create(call_plan pla
     if (!target) {
         return core::unexpected(target.error());
     }
+    if (our_media != nullptr) {
+        // What the stream will check against: an offer without them would fail ICE or
+        // DTLS at the phone for a reason of ours.
+        if (our_media->ice_ufrag.size() < 4 || our_media->ice_pwd.size() < 22) {
+            return core::unexpected(std::string(
+                "our media: ICE credentials too short (RFC 8839 §5.4: ufrag 4+, pwd 22+)"));
+        }
+        if (!sdp::fingerprint_valid(our_media->fingerprint_hash, our_media->fingerprint)) {
+            return core::unexpected("our media: fingerprint '" + our_media->fingerprint +
+                                    "' is not a " + our_media->fingerprint_hash +
+                                    " fingerprint (RFC 8122 §5)");
+        }
+    }
     originated_call c;
     c.plan_ = plan;
     c.to_ = std::move(*target);
@@ -179,7 +191,7 @@ core::result<originated_call, std::string> originated_call::create(call_plan pla
     c.contact_ = "<" + who.contact + ">";
     c.via_host_ = who.via_host;
     c.call_sid_ = random_hex(c.rng_, 32);
-    c.make_offer(who);
+    c.make_offer(who, our_media);
     c.invite_ = c.build_invite();
     return c;
 }
@@ -208,19 +220,64 @@ call_duration originated_call::since_invite(core::time_point now) const {
     return std::chrono::duration_cast<call_duration>(now - invite_at_);
 }
 
-void originated_call::make_offer(const caller_identity& who) {
+void originated_call::make_offer(const caller_identity& who,
+                                 const sdp::webrtc_audio_params* our_media) {
     sdp::webrtc_audio_params p;
     p.session_id = next_random(rng_) >> 2U;  // RFC 8866 §5.2: fits a 63-bit NTP-style value
     p.session_version = 2;
-    p.ice_ufrag = random_hex(rng_, 8);
-    p.ice_pwd = random_hex(rng_, 24);
     p.fingerprint_hash = who.fingerprint_hash;
     p.fingerprint = who.fingerprint;
     p.setup = sdp::setup_role::actpass;  // RFC 5763 §5: the offerer lets the answerer choose
     p.cname = random_hex(rng_, 16);
     p.ssrc = static_cast<std::uint32_t>(next_random(rng_));
+    real_media_ = our_media != nullptr;
+    if (real_media_) {
+        // Our media as the stream will run it: ICE-lite (RFC 8445 §2.5: the phone, a full
+        // agent, controls), every candidate gathered (no trickle), the certificate the
+        // worker's DTLS contexts present.
+        p.ice_ufrag = our_media->ice_ufrag;
+        p.ice_pwd = our_media->ice_pwd;
+        p.ice_lite = our_media->ice_lite;
+        p.ice_trickle = our_media->ice_trickle;
+        p.candidates = our_media->candidates;
+        p.end_of_candidates = our_media->end_of_candidates;
+        p.port = our_media->port;
+        p.connection_address = our_media->connection_address;
+        p.origin_address = our_media->connection_address;
+        p.fingerprint_hash = our_media->fingerprint_hash;
+        p.fingerprint = our_media->fingerprint;
+        if (our_media->ssrc) {
+            p.ssrc = our_media->ssrc;
+        }
+        if (!our_media->cname.empty()) {
+            p.cname = our_media->cname;
+        }
+    }
     media_ = p;
     offer_ = sdp::build_webrtc_audio(p);
+    if (!real_media_) {
+        strip_ice(offer_);
+    }
+}
+
+const sdp::media_description* first_audio(const sdp::session_description& sd) noexcept {
+    for (const auto& m : sd.media) {
+        if (m.media == "audio" && !m.rejected()) {
+            return &m;
+        }
+    }
+    return nullptr;
+}
+
+void strip_ice(sdp::session_description& sd) {
+    // RFC 8839 §4.2: without a=ice-ufrag and a=ice-pwd there is no ICE, so no WebRTC media.
+    for (auto& m : sd.media) {
+        std::erase_if(m.attributes, [](const sdp::attribute& a) {
+            return std::holds_alternative<sdp::ice_ufrag>(a) ||
+                   std::holds_alternative<sdp::ice_pwd>(a) ||
+                   std::holds_alternative<sdp::ice_options>(a);
+        });
+    }
 }
 
 sip::message originated_call::build_invite() {

@@ -24,6 +24,7 @@
 #include "engine/target/bindings.hpp"
 #include "media/sdp/session.hpp"
 #include "media/sdp/webrtc.hpp"
+#include "media/stream/stream.hpp"
 
 namespace ringstorm::target {
 
@@ -63,7 +64,8 @@ struct caller_identity {
     std::string uri = "sip:08047112233@ringstorm.invalid";  // From (RFC 3261 §8.1.1.3)
     std::string contact = "sip:ringstorm@ringstorm.invalid;transport=ws";
     std::string via_host = "ringstorm.invalid";  // sent-by of our Via (RFC 7118 §5.2)
-    // The target's DTLS certificate fingerprint (RFC 8122 §5), put in every offer.
+    // The target's DTLS certificate fingerprint (RFC 8122 §5), put in offers without media
+    // (with media, the worker's own, of the certificate its DTLS contexts present).
     std::string fingerprint;
     std::string fingerprint_hash = "sha-256";
 
@@ -72,7 +74,8 @@ struct caller_identity {
 
 // The default identity with the fingerprint of a DTLS certificate made for it (ECDSA
 // P-256, the kind browsers make, RFC 8827 §6.5), so every offer names a real certificate
-// (the media issue will present it). The error says what failed.
+// (with `--media none`; with media the offer names the worker's DTLS identity instead). The
+// error says what failed.
 core::result<caller_identity, std::string> make_caller_identity();
 
 // Whom to call: a binding as registrar::bindings_of() lists it.
@@ -124,23 +127,47 @@ struct finding {
     call_duration at{0};  // since the INVITE
 };
 
+// What the call's media (the owner's media::stream, when the offer carried real media)
+// should do after one event. Empty when nothing changed.
+struct media_change {
+    // The 2xx to the INVITE brought a usable answer: start the stream against it.
+    std::optional<media::remote_media> start;
+    // The negotiated direction, from our side (with start, or after a re-INVITE either
+    // way): RFC 3264 §6.1, a phone holding us with sendonly leaves us receive-only.
+    std::optional<media::flow> flow;
+    // The answer cannot start media (what remote_from_sdp found missing); the call goes on.
+    std::string unusable;
+
+    bool empty() const noexcept { return !start && !flow && unusable.empty(); }
+};
+
 // What one event asks of the owner.
 struct call_actions {
     std::vector<std::string> send;        // SIP texts for the call's connection, in order
     std::optional<call_result> finished;  // set by the event that ended the call, once
     std::vector<finding> findings;        // raised by this event
+    media_change media;                   // only with real media in the offer
 };
 
 enum class call_state : unsigned char { idle, calling, ringing, talking, ending, done };
 
+// Removes the ICE credentials and options from every section: the target's offers and
+// answers without media (`serve --media none`) carry none.
+void strip_ice(sdp::session_description& sd);
+// The first audio section that is not rejected, or null.
+const sdp::media_description* first_audio(const sdp::session_description& sd) noexcept;
+
 class originated_call {
 public:
     // Checks plan, identity and target ("contact: <…> is not a SIP URI"). `seed` makes
-    // the Call-ID, tags, branches, ICE credentials and Sids (tests pass fixed seeds).
-    static core::result<originated_call, std::string> create(call_plan plan,
-                                                             const caller_identity& who,
-                                                             const call_target& to,
-                                                             std::uint64_t seed);
+    // the Call-ID, tags, branches and Sids (tests pass fixed seeds). `our_media` is our
+    // side of real media as media::describe_local wrote it (ICE-lite credentials, the
+    // host candidate of the call's own port, the worker's DTLS fingerprint, SSRC): the
+    // offer carries it and the call reports media_change. Null: the offer carries no ICE
+    // lines at all (`serve --media none`: not a WebRTC media offer, so phones run none).
+    static core::result<originated_call, std::string> create(
+        call_plan plan, const caller_identity& who, const call_target& to, std::uint64_t seed,
+        const sdp::webrtc_audio_params* our_media = nullptr);
 
     // Another leg of this call to binding `to`, before start(): the same Call-ID, From tag,
     // X-Exotel-CallSid and SDP offer, its own Request-URI, To, Via branch and LegSid, as a
@@ -185,11 +212,14 @@ public:
     std::uint64_t malformed() const noexcept { return malformed_; }
     // The INVITE as sent (tests, ladders).
     const sip::message& invite() const noexcept { return invite_; }
+    // Our offer (tests; the same on every leg of a forked call).
+    const sdp::session_description& offer() const noexcept { return offer_; }
+    bool real_media() const noexcept { return real_media_; }
 
 private:
     originated_call() = default;
 
-    void make_offer(const caller_identity& who);
+    void make_offer(const caller_identity& who, const sdp::webrtc_audio_params* our_media);
     sip::message build_invite();
     call_actions abandon(core::time_point now, std::string reason);
     sip::message build_hold();
@@ -204,8 +234,14 @@ private:
     void answer_reinvite(const sip::message& r, call_actions& out, core::time_point now);
     void send_cancel(call_actions& out, core::time_point now);
     void send_bye(call_actions& out, core::time_point now);
-    void check_answer_sdp(const sip::message& r, const sdp::session_description& offer, bool hold,
-                          call_actions& out, core::time_point now);
+    // The answer in `r`, checked against `offer` (findings for breaches); nullopt when there
+    // is none to use.
+    std::optional<sdp::session_description> check_answer_sdp(const sip::message& r,
+                                                             const sdp::session_description& offer,
+                                                             bool hold, call_actions& out,
+                                                             core::time_point now);
+    // The stream's start (2xx to the INVITE) from the phone's answer.
+    void media_from_answer(const sdp::session_description& answer, call_actions& out) const;
     void flag(call_actions& out, finding_kind k, std::string detail, core::time_point now);
     void finish(call_actions& out, call_outcome o, core::time_point now, std::string reason = {});
 
@@ -241,6 +277,7 @@ private:
     bool cancel_pending_ = false;  // cancel() before any provisional: sent on the first one
     std::string cancel_reason_;    // Reason header value of our CANCEL/BYE; "" for none
     bool hold_answered_ = false;
+    bool real_media_ = false;  // the offer carries our ICE candidate and fingerprint
     bool ring_timed_out_ = false;
     std::uint64_t malformed_ = 0;
 };

@@ -9,6 +9,7 @@
 #include "engine/target/originator.hpp"
 #include "media/sdp/offer_answer.hpp"
 #include "media/sdp/parser.hpp"
+#include "media/stream/sdp_media.hpp"
 
 namespace ringstorm::target {
 
@@ -167,10 +168,13 @@ void originated_call::on_ok(const sip::message& r, call_actions& out, core::time
     result_.invite_to_answer = since_invite(now);
     ring_deadline_.reset();
     cancel_at_.reset();
-    check_answer_sdp(r, offer_, /*hold=*/false, out, now);
+    auto answer = check_answer_sdp(r, offer_, /*hold=*/false, out, now);
     // A 2xx to a leg being given up is ACKed whatever the behaviour: only the BYE that
     // follows should end it (RFC 3261 §13.2.2.4: every 2xx is ACKed, unwanted ones BYEd).
     const bool abandoning = cancel_sent_ || cancel_pending_;
+    if (answer && real_media_ && !abandoning) {
+        media_from_answer(*answer, out);  // a leg being given up never starts media
+    }
     if (plan_.behaviour != call_behaviour::no_ack || abandoning) {
         ack_text_ = sip::serialize(dialog_->make_ack(invite_, next_branch()));
         out.send.push_back(ack_text_);
@@ -203,24 +207,51 @@ void originated_call::on_hold_response(const sip::message& r, call_actions& out,
     out.send.push_back(sip::serialize(dialog_->make_ack(hold_invite_, next_branch())));
     if (!hold_answered_) {
         hold_answered_ = true;
-        check_answer_sdp(r, hold_offer_, /*hold=*/true, out, now);
+        auto answer = check_answer_sdp(r, hold_offer_, /*hold=*/true, out, now);
+        const sdp::media_description* audio = answer ? first_audio(*answer) : nullptr;
+        if (real_media_ && audio != nullptr) {
+            // RFC 3264 §6.1: what flows is what both sides allow; we offered sendonly.
+            const sdp::direction offered = sdp::direction::sendonly;
+            const sdp::direction answered = answer->direction_of(*audio);
+            out.media.flow = media::flow{sdp::sends(offered) && sdp::receives(answered),
+                                         sdp::receives(offered) && sdp::sends(answered)};
+        }
     }
 }
 
-void originated_call::check_answer_sdp(const sip::message& r, const sdp::session_description& offer,
-                                       bool hold, call_actions& out, core::time_point now) {
+void originated_call::media_from_answer(const sdp::session_description& answer,
+                                        call_actions& out) const {
+    const sdp::media_description* audio = first_audio(answer);
+    if (audio == nullptr) {
+        out.media.unusable = "the answer has no audio section";
+        return;
+    }
+    auto remote = media::remote_from_sdp(answer, *audio, /*we_offered=*/true, media_.setup);
+    if (!remote) {
+        out.media.unusable = remote.error();
+        return;
+    }
+    out.media.start = std::move(*remote);
+    // The answer's direction is the phone's; ours is its mirror (RFC 3264 §6.1).
+    const sdp::direction theirs = answer.direction_of(*audio);
+    out.media.flow = media::flow{sdp::receives(theirs), sdp::sends(theirs)};
+}
+
+std::optional<sdp::session_description> originated_call::check_answer_sdp(
+    const sip::message& r, const sdp::session_description& offer, bool hold, call_actions& out,
+    core::time_point now) {
     const char* what = hold ? "2xx to the hold re-INVITE" : "2xx to the INVITE";
     auto type = r.get(sip::header_id::content_type);
     if (r.body().empty() || !type || type->find("application/sdp") == std::string_view::npos) {
         // RFC 3261 §13.2.1 / RFC 3264 §5: an offer in the INVITE wants its answer in the 2xx.
         flag(out, finding_kind::bad_answer_sdp, std::string(what) + " carries no SDP answer", now);
-        return;
+        return std::nullopt;
     }
     auto answer = sdp::parse(r.body());
     if (!answer) {
         flag(out, finding_kind::bad_answer_sdp,
              std::string(what) + ": unparsable SDP: " + answer.error().to_string(), now);
-        return;
+        return std::nullopt;
     }
     for (const auto& v : sdp::check_answer(offer, *answer)) {
         // A direction the offer did not allow is the RFC 6337 §5.2 hold breach the
@@ -234,18 +265,12 @@ void originated_call::check_answer_sdp(const sip::message& r, const sdp::session
              now);
     }
     if (hold) {
-        return;
+        return std::move(*answer);
     }
     // The phone's DTLS role is now fixed: answers to its later offers (Chrome re-offers
     // actpass on hold) must keep ours opposite, or both ends claim one role and the browser
     // refuses the answer (RFC 5763 §5; seen with the real SDK, tests/interop/README.md).
-    const sdp::media_description* audio = nullptr;
-    for (const auto& m : answer->media) {
-        if (m.media == "audio" && !m.rejected()) {
-            audio = &m;
-            break;
-        }
-    }
+    const sdp::media_description* audio = first_audio(*answer);
     const sdp::setup_role* role =
         audio != nullptr ? sdp::find<sdp::setup_role>(audio->attributes) : nullptr;
     if (role == nullptr) {
@@ -256,6 +281,7 @@ void originated_call::check_answer_sdp(const sip::message& r, const sdp::session
     } else if (role != nullptr && *role == sdp::setup_role::passive) {
         media_.setup = sdp::setup_role::active;
     }
+    return std::move(*answer);
 }
 
 void originated_call::send_cancel(call_actions& out, core::time_point now) {

@@ -6,6 +6,7 @@
 #include "engine/sip/parser.hpp"
 #include "engine/sip/response.hpp"
 #include "engine/target/originator.hpp"
+#include "media/sdp/offer_answer.hpp"
 #include "media/sdp/parser.hpp"
 #include "media/sdp/serializer.hpp"
 #include "media/sdp/webrtc.hpp"
@@ -78,6 +79,16 @@ void originated_call::answer_reinvite(const sip::message& r, call_actions& out,
              now);
         out.send.push_back(sip::serialize(sip::make_response(r, 488)));
         return;
+    }
+    if (!real_media_) {
+        strip_ice(*answer);
+    } else if (const sdp::media_description* audio = first_audio(*answer)) {
+        // The same ICE credentials, candidate and fingerprint as our offer (media_): a hold
+        // is no ICE restart (RFC 8839 §4.4.1.1.1) and the DTLS association stays. Our
+        // stream follows the direction our answer gives (a phone holding us with sendonly
+        // gets recvonly: we stop sending, RFC 6337 §5.2).
+        const sdp::direction ours = answer->direction_of(*audio);
+        out.media.flow = media::flow{sdp::sends(ours), sdp::receives(ours)};
     }
     sip::message ok = sip::make_response(r, 200);
     ok.add(sip::header_id::contact, dialog_->local_contact());

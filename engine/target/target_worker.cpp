@@ -43,19 +43,26 @@ target_worker::target_worker(std::uint32_t index, transport::worker_pool& pool,
                              const std::vector<std::unique_ptr<target_worker>>& peers,
                              registrar_config config, std::shared_ptr<const account_book> accounts,
                              intake_config intake_options, const call_options& calls,
-                             const caller_identity& who, std::uint64_t call_seed)
+                             const caller_identity& who, std::uint64_t call_seed,
+                             std::unique_ptr<media::worker_media> media, media_mode mode,
+                             std::string media_ip)
     : index_(index),
       pool_(pool),
       peers_(peers),
       intake_(std::move(intake_options)),
       registrar_(std::move(config), std::move(accounts)),
       sweeper_(std::make_shared<sweeper>(pool.context(index))),
+      media_(std::move(media)),
       call_clock_(std::make_shared<call_clock>(pool.context(index))) {
+    if (media_ && mode != media_mode::none) {
+        call_media_ = std::make_unique<target_media>(*media_, mode, std::move(media_ip), index,
+                                                     static_cast<std::uint32_t>(pool.size()));
+    }
     if (calls.how != call_options::mode::off) {
         // Arrivals differ per worker too, or the workers' Poisson processes would be one.
         const std::uint64_t schedule_seed = calls.schedule.seed + 0x9E3779B97F4A7C15ULL * index;
         router_ = std::make_unique<call_router>(calls, who, registrar_, call_seed, schedule_seed,
-                                                core::clock::now());
+                                                core::clock::now(), call_media_.get());
         aor_counts_.assign(pool.size(), 0);
     }
 }

@@ -22,6 +22,7 @@
 #include "engine/target/embedded_target.hpp"
 #include "engine/target/intake.hpp"
 #include "engine/target/registrar.hpp"
+#include "engine/target/target_media.hpp"
 #include "engine/transport/ws_server.hpp"
 
 namespace boost::asio {
@@ -44,11 +45,14 @@ public:
     // `peers` holds every worker (this one included, at `index`) and outlives them all.
     // `calls` must validate() clean (mode off: no calls); `who` is the caller of every
     // call and `call_seed` this worker's identifiers (distinct per worker).
+    // `media` (made on this worker's io_context; null: calls without media) carries the
+    // calls' streams, each on a port of its own bound on `media_ip`, in `media_mode`.
     target_worker(std::uint32_t index, transport::worker_pool& pool,
                   const std::vector<std::unique_ptr<target_worker>>& peers, registrar_config config,
                   std::shared_ptr<const account_book> accounts, intake_config intake_options,
                   const call_options& calls = {}, const caller_identity& who = {},
-                  std::uint64_t call_seed = 0);
+                  std::uint64_t call_seed = 0, std::unique_ptr<media::worker_media> media = nullptr,
+                  media_mode mode = media_mode::echo, std::string media_ip = "127.0.0.1");
     ~target_worker() override;
 
     // Builds the listener (call before the pool runs). `tls` null for ws://.
@@ -101,6 +105,9 @@ private:
     struct sweeper;
     std::shared_ptr<sweeper> sweeper_;
     call_routes routes_;                   // calls over this worker's connections
+    // Declared before the router, which uses them: the media engine and the calls' streams.
+    std::unique_ptr<media::worker_media> media_;
+    std::unique_ptr<target_media> call_media_;
     std::unique_ptr<call_router> router_;  // calls to this worker's AORs; null: calls off
     std::vector<std::size_t> aor_counts_;  // per worker, as last heard (rate mode)
     struct call_clock;

@@ -25,9 +25,14 @@ struct fd_need {
     bool embedded_target = false;   // the target's accepted sockets share the process
     std::uint64_t reserve = 64;     // stdio, listeners, log and report files, DNS
     std::uint64_t per_phone = 1;    // connections of one phone (its tabs), for the message
+    // Media: the embedded target opens one UDP port per call it places (at most one call per
+    // tab at a time), and each phone worker one shared port.
+    bool media_port_per_connection = false;
+    std::uint64_t media_shared_ports = 0;
 };
 
-// Descriptors `need` takes: connections (twice with the embedded target) + reserve.
+// Descriptors `need` takes: connections (twice with the embedded target, once more with its
+// media ports) + shared media ports + reserve.
 std::uint64_t fds_required(const fd_need& need) noexcept;
 
 // Whether `need` fits `limits.soft`. The error says how many are needed, how many the

@@ -16,11 +16,14 @@
 //   --observe S  DoRegister() and record whatever happens for S seconds (a failing registration
 //                and the SDK's own retry loop).
 //   --steps L    run the scripted flow L (sdk_steps.mjs: register, wait_call, answer, hold,
-//                unhold, hangup, wait_end, expect, ...), the same for every phone.
+//                unhold, hangup, wait_end, expect, media, ...), the same for every phone.
 //   --trace F    JSON lines of what the driver did and saw beyond the callbacks: each step
 //                with its time and result, and for each CallListenerCallback the arguments
 //                the app got (the callObj's own keys, callObj.callDetails(), the `phone`
-//                argument).
+//                argument), and each `media` step's reading of the call's RTCPeerConnection
+//                stats.
+// The page keeps every RTCPeerConnection it creates (window.ringstormPcs, set up before the
+// SDK loads), so the driver can read the call's getStats() as the app never does.
 // For call events, "call_id" is callObj.callDetails().callId: the SDK's callObj is its Call
 // object (Answer, Hangup, ...), whose details hold the INVITE's Call-ID.
 // Exit status: 0 done; 1 an awaited callback did not come in time, or a --steps step failed
@@ -147,6 +150,71 @@ function startPageServer() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Runs in the page before any of its scripts: every RTCPeerConnection the SDK (SIP.js)
+// creates is kept, so that its stats can be read. A subclass, so that instanceof, the
+// prototype and the static generateCertificate stay the browser's.
+function trackPeerConnections() {
+  const Native = window.RTCPeerConnection;
+  if (!Native) { return; }
+  window.ringstormPcs = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) {
+      super(...args);
+      window.ringstormPcs.push(this);
+    }
+  };
+}
+
+// Runs in the page: what the call's RTCPeerConnection (the last one with a remote
+// description; the SDK's registration-time STUN probe has none) reports, or null.
+async function readMediaStats() {
+  const pcs = (window.ringstormPcs || []).filter((pc) => pc.remoteDescription);
+  if (pcs.length === 0) { return null; }
+  const pc = pcs[pcs.length - 1];
+  const report = await pc.getStats();
+  let inbound = null;
+  let outbound = null;
+  let transport = null;
+  report.forEach((s) => {
+    if (s.type === 'inbound-rtp' && s.kind === 'audio') { inbound = s; }
+    if (s.type === 'outbound-rtp' && s.kind === 'audio') { outbound = s; }
+    if (s.type === 'transport') { transport = s; }
+  });
+  const pair = transport && transport.selectedCandidatePairId
+    ? report.get(transport.selectedCandidatePairId) : null;
+  const candidate = (id) => {
+    const c = id ? report.get(id) : null;
+    return c ? { type: c.candidateType, address: c.address, port: c.port, protocol: c.protocol } : null;
+  };
+  return {
+    iceConnectionState: pc.iceConnectionState,
+    connectionState: pc.connectionState,
+    dtlsState: transport ? transport.dtlsState : null,
+    dtlsRole: transport ? transport.dtlsRole : null,
+    srtpCipher: transport ? transport.srtpCipher : null,
+    tlsVersion: transport ? transport.tlsVersion : null,
+    pair: pair ? {
+      state: pair.state,
+      nominated: pair.nominated,
+      local: candidate(pair.localCandidateId),
+      remote: candidate(pair.remoteCandidateId),
+      requestsSent: pair.requestsSent,
+      responsesReceived: pair.responsesReceived,
+      currentRoundTripTime: pair.currentRoundTripTime,
+    } : null,
+    inbound: inbound ? {
+      packetsReceived: inbound.packetsReceived,
+      bytesReceived: inbound.bytesReceived,
+      packetsLost: inbound.packetsLost,
+      jitter: inbound.jitter,
+      codecId: inbound.codecId,
+      codec: inbound.codecId && report.get(inbound.codecId) ? report.get(inbound.codecId).mimeType : null,
+      totalAudioEnergy: inbound.totalAudioEnergy,
+    } : null,
+    outbound: outbound ? { packetsSent: outbound.packetsSent, bytesSent: outbound.bytesSent } : null,
+  };
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   let playwright;
@@ -195,6 +263,7 @@ async function main() {
     const page = await context.newPage();
     const seen = [];  // every callback: {cb, event, callId}
     const waiters = [];
+    await page.addInitScript(trackPeerConnections);
     const trace = (what) => {
       if (traceLog) { traceLog.write(JSON.stringify({ t: Number(seconds(Date.now())), phone: user, ...what }) + '\n'); }
     };
@@ -280,7 +349,8 @@ async function main() {
           seen,
           waitUntil,
           sdk: (method, arg) => page.evaluate(([m, a]) => window.ringstormSdk(m, a), [method, arg]),
-          trace: (step, result) => trace({ step, result }),
+          trace: (step, result, more) => trace({ step, result, ...more }),
+          mediaStats: () => page.evaluate(readMediaStats),
         });
         if (why) {
           process.stderr.write(`sdk_phone: ${user}: ${why}\n`);

@@ -16,6 +16,12 @@
 //                           / Mute() / UnMute()
 //   dtmf:D                  getCall().sendDTMF(D), one digit
 //   wait_end:S              wait (at most S s) for `callEnded` of the call last waited for
+//   media:S[:N]             wait (at most S s) until the call's RTCPeerConnection shows
+//                           Chrome's own WebRTC stack at work with the far end: ICE
+//                           connected (or completed), the selected candidate pair
+//                           succeeded, DTLS connected with an SRTP cipher, and at least N
+//                           (default 50: 1 s of 20 ms frames) inbound audio RTP packets
+//                           decrypted; the stats read last go to the trace either way
 // A step that fails (an awaited callback did not come) ends the phone's script. An SDK call
 // that throws does not: the exception is recorded in the trace as the step's result.
 
@@ -43,6 +49,15 @@ export function parseSteps(text) {
     } else if (name === 'think' || name === 'wait_call' || name === 'wait_end') {
       if (parts.length !== 2) { throw new Error(`step '${raw}' needs ${name}:SECONDS`); }
       steps.push({ name, raw, within: seconds(parts[1]) });
+    } else if (name === 'media') {
+      if (parts.length !== 2 && parts.length !== 3) {
+        throw new Error(`step '${raw}' needs media:SECONDS or media:SECONDS:PACKETS`);
+      }
+      const packets = parts.length === 3 ? Number(parts[2]) : 50;
+      if (!Number.isInteger(packets) || packets < 1) {
+        throw new Error(`step '${raw}': PACKETS must be a whole number of at least 1`);
+      }
+      steps.push({ name, raw, within: seconds(parts[1]), packets });
     } else if (name === 'dtmf') {
       if (parts.length !== 2 || !/^[0-9A-D#*]$/.test(parts[1])) {
         throw new Error(`step '${raw}' needs dtmf:DIGIT (0-9 * # A-D)`);
@@ -75,6 +90,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 //   sdk(method, arg)     runs `method` of the page's client (see sdk_phone.mjs) and
 //                        resolves what it returned
 //   trace(step, result)  records the step with its time
+//   mediaStats()         resolves what the page's call RTCPeerConnection reports
+//                        (sdk_phone.mjs: ICE and DTLS states, the selected pair, inbound
+//                        and outbound RTP counts), null while there is none
 // Resolves '' when every step ran, else why the script stopped.
 export async function runSteps(steps, phone) {
   let mark = 0;       // index in `seen` where the last action step (or wait_call) began
@@ -107,6 +125,23 @@ export async function runSteps(steps, phone) {
         if (!ok) { return `${step.raw}: no incoming call within ${step.within}s`; }
         callId = found.callId;
         mark = phone.seen.indexOf(found) + 1;
+        break;
+      }
+      case 'media': {
+        const deadline = Date.now() + step.within * 1000;
+        let stats = null;
+        let ok = false;
+        for (;;) {
+          stats = await phone.mediaStats();
+          ok = mediaFlowing(stats, step.packets);
+          if (ok || Date.now() >= deadline) { break; }
+          await sleep(200);
+        }
+        phone.trace(step.raw, ok ? 'ok' : 'timeout', { media: stats });
+        if (!ok) {
+          return `${step.raw}: media not flowing within ${step.within}s `
+            + `(last stats: ${JSON.stringify(stats)})`;
+        }
         break;
       }
       case 'wait_end': {
@@ -146,6 +181,16 @@ export async function runSteps(steps, phone) {
     }
   }
   return '';
+}
+
+// True when `stats` (see mediaStats in sdk_phone.mjs) shows ICE, DTLS-SRTP and at least
+// `packets` inbound audio packets.
+function mediaFlowing(stats, packets) {
+  return stats !== null
+    && (stats.iceConnectionState === 'connected' || stats.iceConnectionState === 'completed')
+    && stats.pair !== null && stats.pair.state === 'succeeded'
+    && stats.dtlsState === 'connected' && Boolean(stats.srtpCipher)
+    && stats.inbound !== null && stats.inbound.packetsReceived >= packets;
 }
 
 function describe(events) {

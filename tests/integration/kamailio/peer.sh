@@ -9,6 +9,8 @@
 # with the `sip` subprotocol, and writes the variables to RUN_DIR/peer.env.
 # kamailio_stop sends SIGTERM to that process group by PID, waits up to
 # KAMAILIO_STOP_SECONDS (5), then SIGKILL. Kamailio's log: RUN_DIR/kamailio.log.
+# KAMAILIO_DEFINES: space-separated defines of the config to add (each becomes -A NAME),
+# e.g. "WITH_RTPENGINE RTPENGINE_ECHO"; values without spaces may follow as NAME=VALUE.
 # Needs: kamailio (+ websocket and tls modules), openssl, curl, ss (scripts/setup-peers).
 
 kamailio_repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -65,7 +67,11 @@ kamailio_port_open() {
 }
 
 kamailio_start() {
-  local run_dir="${1:-}" attempt deadline
+  local run_dir="${1:-}" attempt deadline define
+  local -a defines=()
+  for define in ${KAMAILIO_DEFINES:-}; do
+    defines+=(-A "$define")
+  done
   if [ -z "$run_dir" ]; then
     run_dir="$(mktemp -d /tmp/ringstorm-kamailio.XXXXXX)"
   fi
@@ -90,7 +96,7 @@ kamailio_start() {
       -A "WSS_PORT=$KAMAILIO_WSS_PORT" \
       -A "TLS_CERT=\"$run_dir/tls/cert.pem\"" -A "TLS_KEY=\"$run_dir/tls/key.pem\"" \
       -A "CTL_SOCKET=\"unix:$run_dir/kamailio_ctl\"" \
-      -A "AUTH_PASSWORD=\"$KAMAILIO_PASSWORD\"" \
+      -A "AUTH_PASSWORD=\"$KAMAILIO_PASSWORD\"" "${defines[@]}" \
       </dev/null >"$run_dir/kamailio.log" 2>&1 &
     KAMAILIO_PID=$!
 

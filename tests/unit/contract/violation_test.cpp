@@ -123,6 +123,10 @@ const std::vector<std::string_view> phone_findings{
     "call.malformed_request",     "call.cseq_order",     "call.no_dialog",
     "call.hold_answer_direction", "call.bad_answer_sdp", "call.stray_response",
     "call.request_timeout",       "call.hold_refused",
+    "media.ice_failed",           "media.dtls_failed",   "media.no_media",
+    "media.one_way_audio",        "media.wrong_audio",   "media.mute_not_silent",
+    "media.hold_direction",       "media.before_dtls",   "media.srtp_auth",
+    "media.bad_sdp",
 };
 
 // Every rule check() and check_session() report over every profile x episode kind x
@@ -196,7 +200,8 @@ TEST(ContractRules, IdsAreKindDotLowercaseName) {
         ASSERT_NE(dot, std::string_view::npos) << id;
         const std::string_view kind = id.substr(0, dot);
         EXPECT_TRUE(kind == "register" || kind == "refresh" || kind == "unregister" ||
-                    kind == "recover" || kind == "drop" || kind == "call" || kind == "session")
+                    kind == "recover" || kind == "drop" || kind == "call" || kind == "session" ||
+                    kind == "media")
             << id;
         for (char c : id) {
             EXPECT_TRUE((c >= 'a' && c <= 'z') || c == '_' || c == '.') << id;

@@ -44,6 +44,12 @@ std::unique_ptr<stats> busy_worker(std::uint64_t k) {
     s->media_packets_received = 990 * k;
     s->media_packets_lost = 10 * k;
     s->media_srtp_auth_failures = k;
+    s->media_streams_active = static_cast<std::int64_t>(k);
+    for (std::uint64_t i = 0; i < k; ++i) {
+        s->media_jitter.record(std::chrono::microseconds(500 * (i + 1)));
+        s->media_rtt.record(std::chrono::milliseconds(2 * k));
+        s->media_mos.record(4.0 + 0.1 * static_cast<double>(k));
+    }
     return s;
 }
 
@@ -141,6 +147,16 @@ TEST(stats, merge_adds_every_field) {
     EXPECT_EQ(s.media_packets_received, 2970u);
     EXPECT_EQ(s.media_packets_lost, 30u);
     EXPECT_EQ(s.media_srtp_auth_failures, 3u);
+    EXPECT_EQ(s.media_streams_active, 3);
+    // Worker 1: jitter 0.5 ms; worker 2: 0.5 and 1 ms.
+    EXPECT_EQ(s.media_jitter.count(), 3u);
+    EXPECT_EQ(s.media_jitter.min(), 500us);
+    EXPECT_EQ(s.media_jitter.max(), 1ms);
+    EXPECT_EQ(s.media_rtt.count(), 3u);
+    // 2 ms once, 4 ms twice: the median is 4 ms within the histogram's 1/128.
+    EXPECT_NEAR(static_cast<double>(s.media_rtt.value_at_quantile(0.5).count()), 4e6, 4e6 / 128);
+    EXPECT_EQ(s.media_mos.count(), 3u);
+    EXPECT_NEAR(s.media_mos.mean(), (4.1 + 4.2 + 4.2) / 3, 1e-12);
 
     const histogram& reg = s.latency[index(step::register_)];
     EXPECT_EQ(reg.count(), 300u);

@@ -190,7 +190,8 @@ struct call_fixture {
                                                       300,
                                                       64 * 1024,
                                                       32'000ms,
-                                                      200ms});
+                                                      200ms,
+                                                      {}});
         phone = std::make_unique<tab>(*env, scenario::account{"1001", "1001", "pw", ""}, 0, 0, 5);
         phone->set_listener(&recorder);
     }

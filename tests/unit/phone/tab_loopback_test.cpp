@@ -109,7 +109,8 @@ struct fixture {
                                                       300,
                                                       8192,
                                                       32'000ms,
-                                                      200ms});
+                                                      200ms,
+                                                      {}});
     }
     std::unique_ptr<tab> make_tab() {
         auto t = std::make_unique<tab>(*env, scenario::account{"1001", "1001", "pw", ""}, 0, 0, 5);

@@ -123,7 +123,7 @@ TEST(Figures, ContractAndProtocolErrors) {
 TEST(Figures, Media) {
     run_report r;
     EXPECT_TRUE(std::isnan(value_of("media.loss_ratio", r)));  // nothing expected
-    // Not measured by the stats: never a made-up zero that would pass "< 0.03".
+    // No call measured them: never a made-up zero that would pass "< 0.03".
     EXPECT_TRUE(std::isnan(value_of("media.jitter_seconds_p99", r)));
     EXPECT_TRUE(std::isnan(value_of("media.rtt_seconds_p50", r)));
     EXPECT_TRUE(std::isnan(value_of("media.mos_mean", r)));
@@ -138,6 +138,18 @@ TEST(Figures, Media) {
     EXPECT_EQ(value_of("media.packets_lost", r), 10);
     EXPECT_DOUBLE_EQ(value_of("media.loss_ratio", r), 0.01);  // lost over expected
     EXPECT_EQ(value_of("media.srtp_auth_failures", r), 1);
+}
+
+TEST(Figures, MediaQualityIsOverCalls) {
+    run_report r;
+    for (int i = 1; i <= 100; ++i) {
+        r.totals.media_jitter.record(std::chrono::microseconds(100 * i));  // 0.1 … 10 ms
+        r.totals.media_rtt.record(std::chrono::microseconds(10 * i));      // 10 µs … 1 ms
+        r.totals.media_mos.record(i <= 25 ? 3.0 : 4.4);
+    }
+    EXPECT_NEAR(value_of("media.jitter_seconds_p99", r), 0.0099, 0.0099 / 128);
+    EXPECT_NEAR(value_of("media.rtt_seconds_p50", r), 0.0005, 0.0005 / 128);
+    EXPECT_NEAR(value_of("media.mos_mean", r), (25 * 3.0 + 75 * 4.4) / 100, 1e-9);
 }
 
 scenario::threshold threshold(std::string_view text) {
@@ -181,6 +193,33 @@ TEST(EvaluateThresholds, AnUnknownMetricFails) {
     ASSERT_EQ(out.size(), 1u);
     EXPECT_TRUE(std::isnan(out[0].value));
     EXPECT_FALSE(out[0].passed);
+}
+
+TEST(EvaluateThresholds, MediaQualityThresholds) {
+    run_report r;
+    const std::vector<scenario::threshold> ts{
+        threshold("media.jitter_seconds_p99 < 30ms"),
+        threshold("media.rtt_seconds_p50 < 0.1"),
+        threshold("media.mos_mean >= 4"),
+    };
+    // No call measured anything: every one fails rather than passing on a zero.
+    for (const threshold_result& t : evaluate_thresholds(ts, r)) {
+        EXPECT_FALSE(t.passed) << t.metric;
+        EXPECT_TRUE(std::isnan(t.value)) << t.metric;
+    }
+    r.totals.media_jitter.record(2ms);
+    r.totals.media_jitter.record(40ms);  // the p99 of two calls is the worse one
+    r.totals.media_rtt.record(20ms);
+    r.totals.media_mos.record(4.2);
+    r.totals.media_mos.record(3.6);
+    const std::vector<threshold_result> out = evaluate_thresholds(ts, r);
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_NEAR(out[0].value, 0.040, 0.040 / 128);
+    EXPECT_FALSE(out[0].passed);
+    EXPECT_NEAR(out[1].value, 0.020, 0.020 / 128);
+    EXPECT_TRUE(out[1].passed);
+    EXPECT_NEAR(out[2].value, 3.9, 1e-12);
+    EXPECT_FALSE(out[2].passed);
 }
 
 }  // namespace

@@ -39,5 +39,31 @@ TEST(html_report, shows_the_verdict_steps_and_samples_with_text_escaped) {
     EXPECT_NE(html.find("sent_request → terminated"), std::string::npos);
 }
 
+TEST(html_report, media_table_only_when_calls_carried_media) {
+    run_report r;
+    r.scenario = "calls";
+    EXPECT_EQ(to_html_report(r).find("<h2>Media</h2>"), std::string::npos);
+
+    r.totals.media_streams = 3;
+    r.totals.media_packets_sent = 1500;
+    r.totals.media_packets_received = 1485;
+    r.totals.media_packets_lost = 15;
+    r.totals.media_srtp_auth_failures = 2;
+    r.totals.media_jitter.record(std::chrono::milliseconds(4));
+    r.totals.media_mos.record(4.1);
+    r.totals.media_mos.record(3.9);
+    const std::string html = to_html_report(r);
+    EXPECT_NE(html.find("<h2>Media</h2>"), std::string::npos);
+    EXPECT_NE(html.find("<tr><td>streams (SRTP up)</td><td>3</td></tr>"), std::string::npos)
+        << html;
+    EXPECT_NE(html.find("<tr><td>loss</td><td>1.000 %</td></tr>"), std::string::npos) << html;
+    EXPECT_NE(html.find("<td>4.00 / 4.00</td>"), std::string::npos) << html;  // jitter p50 / p99
+    EXPECT_NE(html.find("<tr><td>RTT p50 (ms, per call)</td><td>no data</td></tr>"),
+              std::string::npos)
+        << html;
+    EXPECT_NE(html.find("<td>4.00 / 3.90</td>"), std::string::npos) << html;  // MOS mean / min
+    EXPECT_NE(html.find("<span class=bad>2</span>"), std::string::npos) << html;
+}
+
 }  // namespace
 }  // namespace ringstorm::reporters

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <limits>
 #include <string>
 #include <vector>
@@ -157,6 +158,35 @@ TEST(JunitXml, APassingRunHasNoFailure) {
     EXPECT_EQ(occurrences(xml, "<failure"), 0u);
     EXPECT_NE(xml.find("tests=\"3\" failures=\"0\" errors=\"0\" skipped=\"0\""), std::string::npos);
     EXPECT_NE(xml.find("<testsuite name=\"ringstorm.ok\""), std::string::npos);
+}
+
+TEST(JunitXml, MediaFiguresInAPassingCaseOnlyWhenCallsCarriedMedia) {
+    run_report r;
+    r.scenario = "calls";
+    r.passed = true;
+    r.totals.contract_checked = 2;
+    r.totals.contract_passed = 2;
+    EXPECT_EQ(to_junit_xml(r).find("ringstorm.calls.media"), std::string::npos);
+
+    r.totals.media_streams = 2;
+    r.totals.media_packets_sent = 1000;
+    r.totals.media_packets_received = 998;
+    r.totals.media_packets_lost = 2;
+    r.totals.media_jitter.record(std::chrono::microseconds(1500));
+    r.totals.media_mos.record(4.25);
+    const std::string xml = to_junit_xml(r);
+    EXPECT_EQ(well_formed(xml), "") << xml;
+    EXPECT_NE(xml.find("<testcase classname=\"ringstorm.calls.media\" name=\"media\" "
+                       "time=\"0.000\">\n      <system-out>streams 2\n"),
+              std::string::npos)
+        << xml;
+    EXPECT_NE(xml.find("RTP packets sent 1000, received 998, lost 2"), std::string::npos) << xml;
+    EXPECT_NE(xml.find("loss_ratio 0.002\n"), std::string::npos) << xml;
+    EXPECT_NE(xml.find("jitter_seconds_p99 0.0015"), std::string::npos) << xml;
+    EXPECT_NE(xml.find("rtt_seconds_p50 no data"), std::string::npos) << xml;
+    EXPECT_NE(xml.find("mos_mean 4.25"), std::string::npos) << xml;
+    // Informational: media checks fail through the contract's media.* rules, not here.
+    EXPECT_NE(xml.find("tests=\"3\" failures=\"0\""), std::string::npos) << xml;
 }
 
 TEST(JunitXml, NothingCheckedIsSkippedAndAnAbortIsAnError) {

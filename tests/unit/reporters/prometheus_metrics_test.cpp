@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <cmath>
+#include <string_view>
+#include <vector>
 
 #include <prometheus/metric_family.h>
 
@@ -90,6 +92,102 @@ TEST(prometheus_metrics, step_histograms_are_cumulative_in_seconds) {
     }
     EXPECT_TRUE(std::isinf(reg.histogram.bucket.back().upper_bound));
     EXPECT_EQ(reg.histogram.bucket.back().cumulative_count, 3u);
+}
+
+const prometheus::MetricFamily* family(const std::vector<prometheus::MetricFamily>& families,
+                                       std::string_view name) {
+    for (const auto& f : families) {
+        if (f.name == name) {
+            return &f;
+        }
+    }
+    return nullptr;
+}
+
+// The cumulative count at `le`, or -1 when the series has no such bucket.
+long long bucket_at(const prometheus::ClientMetric& m, double le) {
+    for (const auto& b : m.histogram.bucket) {
+        if (b.upper_bound == le) {
+            return static_cast<long long>(b.cumulative_count);
+        }
+    }
+    return -1;
+}
+
+TEST(prometheus_metrics, media_histograms_have_their_own_buckets) {
+    core::stats s;
+    for (std::chrono::microseconds j : {300us, 1500us, 4000us, 25000us, 500000us}) {
+        s.media_jitter.record(j);
+    }
+    for (double mos : {4.41, 4.41, 4.1, 2.6}) {
+        s.media_mos.record(mos);
+    }
+    s.media_rtt.record(800us);
+    const auto families = metric_families(s, "soak", 0);
+
+    const prometheus::MetricFamily* jitter = family(families, "ringstorm_media_jitter_seconds");
+    ASSERT_NE(jitter, nullptr);
+    EXPECT_EQ(jitter->type, prometheus::MetricType::Histogram);
+    ASSERT_EQ(jitter->metric.size(), 1u);
+    const prometheus::ClientMetric& j = jitter->metric[0];
+    EXPECT_EQ(bucket_at(j, 0.0005), 1);  // 0.3 ms
+    EXPECT_EQ(bucket_at(j, 0.002), 2);   // + 1.5 ms
+    EXPECT_EQ(bucket_at(j, 0.005), 3);   // + 4 ms
+    EXPECT_EQ(bucket_at(j, 0.03), 4);    // + 25 ms
+    EXPECT_EQ(bucket_at(j, 0.2), 4);     // 500 ms is beyond every bound
+    EXPECT_EQ(bucket_at(j, 1.0), -1);    // not the step buckets
+    EXPECT_TRUE(std::isinf(j.histogram.bucket.back().upper_bound));
+    EXPECT_EQ(j.histogram.bucket.back().cumulative_count, 5u);
+    EXPECT_EQ(j.histogram.sample_count, 5u);
+    EXPECT_NEAR(j.histogram.sample_sum, 0.5308, 1e-9);
+
+    const prometheus::MetricFamily* mos = family(families, "ringstorm_media_mos");
+    ASSERT_NE(mos, nullptr);
+    EXPECT_EQ(mos->type, prometheus::MetricType::Histogram);
+    const prometheus::ClientMetric& m = mos->metric[0];
+    ASSERT_EQ(m.histogram.bucket.size(), 16u);  // 1, 1.25 … 4.5 and +Inf
+    EXPECT_EQ(m.histogram.bucket.front().upper_bound, 1.0);
+    EXPECT_EQ(bucket_at(m, 2.5), 0);
+    EXPECT_EQ(bucket_at(m, 2.75), 1);
+    EXPECT_EQ(bucket_at(m, 4.0), 1);
+    EXPECT_EQ(bucket_at(m, 4.25), 2);
+    EXPECT_EQ(bucket_at(m, 4.5), 4);
+    EXPECT_EQ(m.histogram.sample_count, 4u);
+    EXPECT_NEAR(m.histogram.sample_sum, 15.52, 1e-9);
+
+    const std::string text = prometheus_text(families);
+    for (const char* line : {
+             "# TYPE ringstorm_media_jitter_seconds histogram",
+             "ringstorm_media_jitter_seconds_bucket{scenario=\"soak\",le=\"0.005\"} 3",
+             "ringstorm_media_jitter_seconds_count{scenario=\"soak\"} 5",
+             "# TYPE ringstorm_media_mos histogram",
+             "ringstorm_media_mos_bucket{scenario=\"soak\",le=\"4.25\"} 2",
+             "ringstorm_media_mos_bucket{scenario=\"soak\",le=\"+Inf\"} 4",
+             "ringstorm_media_rtt_seconds_count{scenario=\"soak\"} 1",
+         }) {
+        EXPECT_NE(text.find(line), std::string::npos) << "missing: " << line << "\n" << text;
+    }
+}
+
+TEST(prometheus_metrics, media_counters_and_the_live_gauge) {
+    core::stats s;
+    s.media_streams = 3;
+    s.media_streams_active = 2;
+    s.media_packets_sent = 150;
+    s.media_packets_received = 140;
+    s.media_packets_lost = 4;
+    s.media_srtp_auth_failures = 1;
+    const std::string text = prometheus_text(metric_families(s, "soak", 0));
+    for (const char* line : {
+             "ringstorm_media_packets_total{scenario=\"soak\",direction=\"sent\"} 150",
+             "ringstorm_media_packets_total{scenario=\"soak\",direction=\"received\"} 140",
+             "ringstorm_media_packets_lost_total{scenario=\"soak\"} 4",
+             "ringstorm_media_streams_total{scenario=\"soak\"} 3",
+             "ringstorm_media_active_streams{scenario=\"soak\"} 2",
+             "ringstorm_media_srtp_auth_failures_total{scenario=\"soak\"} 1",
+         }) {
+        EXPECT_NE(text.find(line), std::string::npos) << "missing: " << line << "\n" << text;
+    }
 }
 
 }  // namespace

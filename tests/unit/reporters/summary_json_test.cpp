@@ -193,6 +193,52 @@ TEST(SummaryJson, ValuesOfABusyRun) {
     EXPECT_EQ(doc["thresholds"][1]["passed"], false);
 }
 
+TEST(SummaryJson, MediaFiguresOverCalls) {
+    run_report r;
+    core::stats& s = r.totals;
+    s.media_streams = 4;
+    s.media_packets_sent = 2000;
+    s.media_packets_received = 1980;
+    s.media_packets_lost = 20;
+    s.media_srtp_auth_failures = 0;
+    for (std::chrono::milliseconds j : {1ms, 2ms, 3ms, 12ms}) {
+        s.media_jitter.record(j);
+    }
+    s.media_rtt.record(500us);
+    s.media_rtt.record(700us);
+    s.media_rtt.record(90ms);
+    for (double mos : {4.4, 4.4, 4.2, 3.0}) {
+        s.media_mos.record(mos);
+    }
+    const json media = json::parse(to_summary_json(r))["media"];
+    EXPECT_EQ(media["streams"], 4);
+    EXPECT_EQ(media["packets_sent"], 2000);
+    EXPECT_EQ(media["packets_received"], 1980);
+    EXPECT_EQ(media["packets_lost"], 20);
+    EXPECT_DOUBLE_EQ(media["loss_ratio"].get<double>(), 0.01);
+    EXPECT_NEAR(media["jitter_seconds_p99"].get<double>(), 0.012, 0.012 / 128);  // the worst call
+    EXPECT_NEAR(media["rtt_seconds_p50"].get<double>(), 0.0007, 0.0007 / 128);
+    EXPECT_NEAR(media["mos_mean"].get<double>(), 4.0, 1e-12);
+    EXPECT_EQ(media["srtp_auth_failures"], 0);
+    // Extensions: how many calls each figure is over, and a little more of each spread.
+    EXPECT_EQ(media["jitter_samples"], 4);
+    EXPECT_EQ(media["rtt_samples"], 3);
+    EXPECT_EQ(media["mos_samples"], 4);
+    EXPECT_NEAR(media["jitter_seconds_p50"].get<double>(), 0.002, 0.002 / 128);
+    EXPECT_DOUBLE_EQ(media["mos_min"].get<double>(), 3.0);
+}
+
+TEST(SummaryJson, MediaWithoutSamplesIsZeroWithZeroSamples) {
+    const json media = json::parse(to_summary_json(run_report{}))["media"];
+    for (const char* key :
+         {"streams", "packets_sent", "loss_ratio", "jitter_seconds_p99", "rtt_seconds_p50",
+          "mos_mean", "jitter_samples", "rtt_samples", "mos_samples", "mos_min"}) {
+        ASSERT_TRUE(media.contains(key)) << key;
+        EXPECT_TRUE(media[key].is_number()) << key;
+        EXPECT_EQ(media[key], 0) << key;
+    }
+}
+
 TEST(SummaryJson, LatencyListsEveryStepEvenWithoutSamples) {
     const json doc = json::parse(to_summary_json(run_report{}));
     const json& latency = doc["latency_seconds"];

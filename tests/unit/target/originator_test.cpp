@@ -125,10 +125,15 @@ TEST(originator, invite_is_a_webrtc_offer_to_the_binding_over_wss) {
     EXPECT_EQ(m.proto, "UDP/TLS/RTP/SAVPF");
     EXPECT_EQ(m.formats.at(0), "111");
     const std::string body(inv.body());
-    for (const char* line : {"a=rtcp-mux", "a=ice-ufrag:", "a=ice-pwd:", "a=fingerprint:sha-256 ",
-                             "a=setup:actpass", "a=rtpmap:111 opus/48000/2"}) {
+    for (const char* line : {"a=rtcp-mux", "a=fingerprint:sha-256 ", "a=setup:actpass",
+                             "a=rtpmap:111 opus/48000/2"}) {
         EXPECT_NE(body.find(line), std::string::npos) << line;
     }
+    // Without media (serve --media none) no ICE at all: not a WebRTC media offer.
+    for (const char* line : {"a=ice-ufrag", "a=ice-pwd", "a=candidate", "a=ice-lite"}) {
+        EXPECT_EQ(body.find(line), std::string::npos) << line;
+    }
+    EXPECT_FALSE(r.call.real_media());
     EXPECT_EQ(r.call.connection(), (connection_ref{0, 7}));
     EXPECT_EQ(r.call.next_deadline(), t0 + 30s);  // ring_timeout (Timer B is later over WSS)
 }
