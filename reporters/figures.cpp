@@ -39,8 +39,9 @@ double as_double(std::uint64_t n) {
 // The named figures of threshold.cpp's table other than latencies. Failure ratios are over
 // attempts: phones planned, REGISTERs sent, calls offered; loss is over expected packets
 // (received + lost). Jitter, RTT and MOS are over calls (one sample each, see
-// engine/media/record.hpp); NaN when no call measured them.
-constexpr std::array<counter_figure, 25> counters{{
+// engine/media/record.hpp); NaN when no call measured them. Send lateness is over the media
+// engines' pacing ticks (engine/media/record_engine.hpp); NaN when no engine ticked.
+constexpr std::array<counter_figure, 26> counters{{
     {"phones.planned", [](const core::stats& s) { return as_double(s.phones_planned); }},
     {"phones.registered", [](const core::stats& s) { return as_double(s.phones_registered); }},
     {"phones.failed", [](const core::stats& s) { return as_double(s.phones_failed); }},
@@ -80,6 +81,8 @@ constexpr std::array<counter_figure, 25> counters{{
      [](const core::stats& s) { return s.media_mos.count() == 0 ? no_data : s.media_mos.mean(); }},
     {"media.srtp_auth_failures",
      [](const core::stats& s) { return as_double(s.media_srtp_auth_failures); }},
+    {"media.send_lateness_seconds_p99",
+     [](const core::stats& s) { return quantile_seconds(s.media_send_lateness, 0.99); }},
 }};
 
 // `<step>.<stat>`; nullopt when the name is not a latency figure. `count` of a step with no

@@ -56,6 +56,11 @@ constexpr std::array<double, 11> jitter_le_seconds{
 constexpr std::array<double, 11> rtt_le_seconds{
     0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5,
 };
+// Send lateness bounds (seconds): 50 µs (an idle worker) to 20 ms (a whole pacing period,
+// beyond which ticks are skipped), dense around the 1–2 ms a 1 ms tick grid should hold.
+constexpr std::array<double, 11> lateness_le_seconds{
+    0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0015, 0.002, 0.005, 0.01, 0.015, 0.02,
+};
 // MOS bounds: 1 to 4.5 (the E-model's ceiling) in 0.25 steps, on mos_histogram's exact grid.
 constexpr std::array<double, 15> mos_le{
     1.0, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5, 2.75, 3.0, 3.25, 3.5, 3.75, 4.0, 4.25, 4.5,
@@ -187,6 +192,18 @@ std::vector<MetricFamily> metric_families(const core::stats& s, std::string_view
                         scenario);
     srtp.counter({}, static_cast<double>(s.media_srtp_auth_failures));
     out.push_back(std::move(srtp.family));
+
+    family_builder lateness("ringstorm_media_send_lateness_seconds",
+                            "Per media pacing tick: from its due time until its packets were sent",
+                            MetricType::Histogram, scenario);
+    histogram_metric(lateness.add({}), s.media_send_lateness, lateness_le_seconds);
+    out.push_back(std::move(lateness.family));
+
+    family_builder skipped("ringstorm_media_ticks_skipped_total",
+                           "Media pacing ticks skipped after a worker stall of more than 20 ms",
+                           MetricType::Counter, scenario);
+    skipped.counter({}, static_cast<double>(s.media_ticks_skipped));
+    out.push_back(std::move(skipped.family));
 
     family_builder errors("ringstorm_protocol_errors_total", "Protocol errors by kind",
                           MetricType::Counter, scenario);

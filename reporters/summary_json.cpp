@@ -94,7 +94,14 @@ json media_section(const core::stats& s) {
                 {"rtt_samples", s.media_rtt.count()},
                 {"rtt_seconds_p99", seconds_at(s.media_rtt, 0.99)},
                 {"mos_samples", s.media_mos.count()},
-                {"mos_min", s.media_mos.min()}};
+                {"mos_min", s.media_mos.min()},
+                // The media engine's own figures (per pacing tick, all workers): how late
+                // each tick's packets left, and what the engine skipped or dropped.
+                {"send_lateness_seconds_p99", seconds_at(s.media_send_lateness, 0.99)},
+                {"send_lateness_seconds_max", seconds_at(s.media_send_lateness, 1.0)},
+                {"ticks_skipped", s.media_ticks_skipped},
+                {"unroutable", s.media_unroutable},
+                {"send_errors", s.media_send_errors}};
 }
 
 json thresholds_section(const std::vector<threshold_result>& thresholds) {

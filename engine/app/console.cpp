@@ -46,15 +46,17 @@ std::string media_line(const core::stats& s) {
     if (s.media_mos.count() > 0) {
         std::snprintf(mos, sizeof mos, "%.2f", s.media_mos.mean());
     }
-    char line[320];
+    char line[400];
     std::snprintf(line, sizeof line,
                   "media          streams %llu, RTP sent %llu / received %llu, loss %s, "
-                  "jitter p99 %s, RTT p50 %s, MOS mean %s, SRTP auth failures %llu",
+                  "jitter p99 %s, RTT p50 %s, MOS mean %s, SRTP auth failures %llu, "
+                  "send lateness p99 %s",
                   static_cast<unsigned long long>(s.media_streams),
                   static_cast<unsigned long long>(s.media_packets_sent),
                   static_cast<unsigned long long>(s.media_packets_received), loss,
                   quantile_ms(s.media_jitter, 0.99).c_str(), quantile_ms(s.media_rtt, 0.5).c_str(),
-                  mos, static_cast<unsigned long long>(s.media_srtp_auth_failures));
+                  mos, static_cast<unsigned long long>(s.media_srtp_auth_failures),
+                  quantile_ms(s.media_send_lateness, 0.99).c_str());
     return line;
 }
 
@@ -81,16 +83,23 @@ void console::progress(double seconds, const worker_progress& p, bool ending) {
                       static_cast<unsigned long long>(p.calls_offered),
                       static_cast<unsigned long long>(p.calls_completed));
     }
-    char line[352];
+    // Media appears while streams run: packets received is what shows audio flowing.
+    char media[80] = "";
+    if (p.media_streams_active > 0) {
+        std::snprintf(media, sizeof media, "  |  media %lld up, %llu pkts in",
+                      static_cast<long long>(p.media_streams_active),
+                      static_cast<unsigned long long>(p.media_packets_received));
+    }
+    char line[432];
     std::snprintf(line, sizeof line,
                   "%7.1fs  phones %llu/%llu started, %llu live, %llu registered, %llu failed"
-                  "  |  REGISTER ok %llu (%.0f/s), failed %llu%s  |  violations %llu%s",
+                  "  |  REGISTER ok %llu (%.0f/s), failed %llu%s%s  |  violations %llu%s",
                   seconds, static_cast<unsigned long long>(p.started),
                   static_cast<unsigned long long>(p.planned), static_cast<unsigned long long>(p.live),
                   static_cast<unsigned long long>(p.registered),
                   static_cast<unsigned long long>(p.failed),
                   static_cast<unsigned long long>(p.registrations_ok), rate,
-                  static_cast<unsigned long long>(p.registrations_failed), calls,
+                  static_cast<unsigned long long>(p.registrations_failed), calls, media,
                   static_cast<unsigned long long>(p.violations), ending ? "  (winding down)" : "");
     if (tty_) {
         std::fprintf(out_, "\r\033[K%s", line);

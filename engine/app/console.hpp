@@ -12,8 +12,9 @@
 namespace ringstorm::app {
 
 // The final table's media line ("media          streams 10, RTP sent 500 / received 490,
-// loss 2.000 %, jitter p99 1.25 ms, RTT p50 0.40 ms, MOS mean 4.20, SRTP auth failures 0"),
-// empty when no call carried media. Figures without samples read "n/a".
+// loss 2.000 %, jitter p99 1.25 ms, RTT p50 0.40 ms, MOS mean 4.20, SRTP auth failures 0,
+// send lateness p99 0.12 ms"), empty when no call carried media. Figures without samples
+// read "n/a". Send lateness is the media engine's own (per pacing tick, worker-wide).
 std::string media_line(const core::stats& s);
 
 class console {

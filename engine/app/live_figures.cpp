@@ -57,6 +57,8 @@ worker_progress gather_progress(transport::worker_pool& pool,
         t.calls_offered += p.calls_offered;
         t.calls_completed += p.calls_completed;
         t.active_calls += p.active_calls;
+        t.media_streams_active += p.media_streams_active;
+        t.media_packets_received += p.media_packets_received;
     });
     std::lock_guard lock(total->first);
     return total->second;

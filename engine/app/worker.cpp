@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "engine/app/phone_script.hpp"
+#include "engine/media/record_engine.hpp"
 #include "engine/media/worker_media.hpp"
 
 namespace ringstorm::app {
@@ -121,10 +122,17 @@ void worker::arm_media_fold() {
             return;
         }
         streams_.fold();
+        fold_engine();
         if (!done_) {
             arm_media_fold();
         }
     });
+}
+
+void worker::fold_engine() {
+    if (media_) {
+        media::record_engine(*stats_, media_->engine().stats());
+    }
 }
 
 worker::~worker() {
@@ -190,6 +198,7 @@ void worker::check_done() {
         end_timer_.cancel();
         grace_timer_.cancel();
         media_timer_.cancel();
+        fold_engine();  // the engine's final figures, before the run reads these stats
         events_.flush();
         if (on_done_) {
             on_done_();
@@ -238,6 +247,8 @@ worker_progress worker::progress() const {
     p.calls_offered = stats_->calls_offered;
     p.calls_completed = stats_->calls_completed;
     p.active_calls = stats_->active_calls;
+    p.media_streams_active = stats_->media_streams_active;
+    p.media_packets_received = stats_->media_packets_received;
     p.done = done_;
     return p;
 }

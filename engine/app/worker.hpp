@@ -52,6 +52,8 @@ struct worker_progress {
     std::uint64_t calls_offered = 0;
     std::uint64_t calls_completed = 0;
     std::int64_t active_calls = 0;
+    std::int64_t media_streams_active = 0;     // streams running now (stats, live-folded)
+    std::uint64_t media_packets_received = 0;  // RTP packets received so far
     bool done = false;
 };
 
@@ -101,6 +103,9 @@ private:
     void make_media(std::size_t workers);
     // Folds the running streams' counters into the stats once a second (live figures).
     void arm_media_fold();
+    // Copies the media engine's own figures (send lateness, skipped ticks, drops) into
+    // the stats; no-op without media.
+    void fold_engine();
 
     boost::asio::io_context& io_;
     const run_plan& plan_;

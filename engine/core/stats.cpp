@@ -139,6 +139,11 @@ void stats::merge(const stats& other) {
     media_jitter.merge(other.media_jitter);
     media_rtt.merge(other.media_rtt);
     media_mos.merge(other.media_mos);
+    media_send_lateness.merge(other.media_send_lateness);
+    media_ticks_skipped += other.media_ticks_skipped;
+    media_unroutable += other.media_unroutable;
+    media_send_errors += other.media_send_errors;
+    media_receive_errors += other.media_receive_errors;
 }
 
 }  // namespace ringstorm::core

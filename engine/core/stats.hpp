@@ -4,7 +4,7 @@
 // copy and merge the copies into a snapshot (seastar's per-shard metrics); nothing ever
 // reads a worker's stats from another thread.
 //
-// The object is large (one histogram per step and per media figure, ≈140 KB): workers
+// The object is large (one histogram per step and per media figure, ≈150 KB): workers
 // keep it on the heap.
 
 #include <array>
@@ -143,6 +143,14 @@ struct stats {
     histogram media_rtt;
     // Per call with an estimate: its E-model MOS over the whole call.
     mos_histogram media_mos;
+    // The worker's media engine itself (engine/media/record_engine.hpp copies them in):
+    // per pacing tick, from its due time until its datagrams were handed to the kernel
+    // (the engine's own send-time jitter), and what the engine dropped or skipped.
+    histogram media_send_lateness;
+    std::uint64_t media_ticks_skipped = 0;   // pacing ticks skipped after a stall > 20 ms
+    std::uint64_t media_unroutable = 0;      // datagrams no call's stream claimed
+    std::uint64_t media_send_errors = 0;     // datagrams the kernel refused to send
+    std::uint64_t media_receive_errors = 0;  // receive failures and truncated datagrams
 
     // Records one latency sample of step s.
     void record(step s, std::chrono::nanoseconds d) noexcept { latency[index(s)].record(d); }

@@ -60,6 +60,9 @@ void media_engine::impl::on_timer() {
     iterating_slot = -1;
     compact(slot);
     flush();
+    // Measured after the flush: the last datagram of this tick has left, so no packet of
+    // it went later than this (a batch that filled during the walk went earlier).
+    stats.send_lateness.record(core::clock::now() - due);
     in_handler = false;
     schedule.advance();
     // A due time already past fires at once, after the handlers already queued: catching

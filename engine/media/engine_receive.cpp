@@ -70,7 +70,11 @@ void media_engine::impl::drain(const std::shared_ptr<port>& p) {
 
 void media_engine::impl::dispatch(port& p, const stun::transport_address& from,
                                   std::span<std::uint8_t> bytes, core::time_point now) {
-    member* m = p.routes.find(from);
+    // A dedicated port (one call's): whatever arrives is its one endpoint's business, with
+    // no lookup. Not a shared port with one call left: the far end of an ended call may
+    // still be sending.
+    const bool dedicated = p.kind == port_kind::dedicated && p.members.size() == 1;
+    member* m = dedicated ? p.members.front() : p.routes.find(from);
     if (m == nullptr) {
         // RFC 7983 §7: a first byte 0..3 is STUN. RFC 8445 §7.2.2: a check's USERNAME is
         // "<receiver's ufrag>:<sender's ufrag>", so its first part names our endpoint.
@@ -84,11 +88,6 @@ void media_engine::impl::dispatch(port& p, const stun::transport_address& from,
                     learn(*m, from);
                 }
             }
-        }
-        // A dedicated port: whatever arrives is its one endpoint's business. Not a shared
-        // port with one call left: the far end of an ended call may still be sending.
-        if (m == nullptr && p.kind == port_kind::dedicated && p.members.size() == 1) {
-            m = p.members.front();
         }
     }
     if (m == nullptr) {

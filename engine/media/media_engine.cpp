@@ -231,7 +231,7 @@ void media_engine::impl::learn(member& m, const stun::transport_address& to) {
 
 bool media_engine::impl::queue(port& p, const stun::transport_address& to,
                                std::span<const std::uint8_t> bytes) {
-    if (current != nullptr && current->p == &p) {
+    if (current != nullptr && current->p == &p && p.kind == port_kind::shared) {
         learn(*current, to);  // so the reply from `to` comes back to this endpoint
     }
     if (tx.full()) {

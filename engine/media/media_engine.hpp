@@ -17,6 +17,7 @@
 #include <string>
 
 #include "engine/core/clock.hpp"
+#include "engine/core/histogram.hpp"
 #include "engine/core/result.hpp"
 #include "media/ice/transport_address.hpp"
 
@@ -45,9 +46,14 @@ struct engine_stats {
     std::uint64_t send_errors = 0;    // sendmmsg refused (counted per datagram)
     std::uint64_t receive_calls = 0;  // recvmmsg calls (datagrams / calls = batching achieved)
     std::uint64_t send_calls = 0;
-    std::uint64_t tick_late_max_ns = 0;  // worst slot lateness seen
-    std::uint64_t tick_late_sum_ns = 0;  // with ticks: mean lateness
+    std::uint64_t tick_late_max_ns = 0;  // worst timer wake-up lateness (fired - due)
+    std::uint64_t tick_late_sum_ns = 0;  // with ticks: mean wake-up lateness
     std::uint64_t ticks = 0;
+    // Per tick: from its due time to the moment its datagrams were handed to the kernel
+    // (after the slot's walk and flush), the latest any packet of that tick left; its
+    // spread is the engine's own send-time jitter. Fixed size (core::histogram), recorded
+    // without allocation; wake-up lateness above is the part the timer adds.
+    core::histogram send_lateness;
     std::uint64_t ticks_skipped = 0;   // slot ticks skipped after a stall of more than 20 ms
     std::uint64_t receive_errors = 0;  // recvmmsg failures and truncated datagrams (dropped)
     std::size_t endpoints = 0;         // attached now

@@ -23,7 +23,7 @@ struct metric_info {
 constexpr std::array<std::string_view, 7> latency_stats{"count", "min",  "p50", "p90",
                                                         "p99",   "p999", "max"};
 
-constexpr std::array<metric_info, 25> figures{{
+constexpr std::array<metric_info, 26> figures{{
     {"phones.planned", metric_unit::count},
     {"phones.registered", metric_unit::count},
     {"phones.failed", metric_unit::count},
@@ -49,6 +49,7 @@ constexpr std::array<metric_info, 25> figures{{
     {"media.rtt_seconds_p50", metric_unit::seconds},
     {"media.mos_mean", metric_unit::other},
     {"media.srtp_auth_failures", metric_unit::count},
+    {"media.send_lateness_seconds_p99", metric_unit::seconds},
 }};
 
 struct metric_table {

@@ -1,5 +1,6 @@
 // The console's final table: the media line appears for runs whose calls carried media,
-// with loss, jitter, RTT and MOS read from the merged stats.
+// with loss, jitter, RTT, MOS and the engine's send lateness read from the merged stats;
+// the live line shows media streams and packets received while streams run.
 #include "engine/app/console.hpp"
 
 #include <gtest/gtest.h>
@@ -13,13 +14,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string printed_summary(const reporters::run_report& r) {
-    std::FILE* f = std::tmpfile();
-    EXPECT_NE(f, nullptr);
-    {
-        console c(f, false);
-        c.summary(r, "");
-    }
+std::string read_all(std::FILE* f) {
     std::string out;
     std::rewind(f);
     char buf[512];
@@ -28,6 +23,27 @@ std::string printed_summary(const reporters::run_report& r) {
     }
     std::fclose(f);
     return out;
+}
+
+std::string printed_summary(const reporters::run_report& r) {
+    std::FILE* f = std::tmpfile();
+    EXPECT_NE(f, nullptr);
+    {
+        console c(f, false);
+        c.summary(r, "");
+    }
+    return read_all(f);
+}
+
+// One live line as a non-terminal (CI log) prints it: the tmpfile is not a tty.
+std::string printed_progress(const worker_progress& p) {
+    std::FILE* f = std::tmpfile();
+    EXPECT_NE(f, nullptr);
+    {
+        console c(f, false);
+        c.progress(6.0, p, false);
+    }
+    return read_all(f);
 }
 
 TEST(console, media_line_reads_the_merged_media_figures) {
@@ -42,7 +58,12 @@ TEST(console, media_line_reads_the_merged_media_figures) {
     s.media_mos.record(4.1);
     EXPECT_EQ(media_line(s),
               "media          streams 10, RTP sent 5000 / received 4900, loss 2.000 %, "
-              "jitter p99 1.25 ms, RTT p50 n/a, MOS mean 4.20, SRTP auth failures 0");
+              "jitter p99 1.25 ms, RTT p50 n/a, MOS mean 4.20, SRTP auth failures 0, "
+              "send lateness p99 n/a");
+    s.media_send_lateness.record(150us);
+    s.media_send_lateness.record(3ms);
+    EXPECT_NE(media_line(s).find(", send lateness p99 3.00 ms"), std::string::npos)
+        << media_line(s);
 }
 
 TEST(console, final_table_has_the_media_line_only_with_media) {
@@ -60,6 +81,21 @@ TEST(console, final_table_has_the_media_line_only_with_media) {
               std::string::npos)
         << out;
     EXPECT_LT(out.find("\ncalls "), out.find("\nmedia "));  // after the calls line
+}
+
+TEST(console, live_line_shows_media_only_while_streams_run) {
+    worker_progress p;
+    p.planned = 4;
+    p.started = 4;
+    p.calls_offered = 4;
+    p.active_calls = 3;
+    p.media_packets_received = 1234;  // streams that ended earlier: no media part
+    EXPECT_EQ(printed_progress(p).find("media"), std::string::npos);
+    p.media_streams_active = 3;
+    const std::string line = printed_progress(p);
+    EXPECT_NE(line.find("  |  media 3 up, 1234 pkts in  |  violations 0"), std::string::npos)
+        << line;
+    EXPECT_LT(line.find("calls 3 up"), line.find("media 3 up"));  // after the calls part
 }
 
 }  // namespace

@@ -65,6 +65,11 @@ TEST(target_media_run, an_echoing_target_sends_every_phone_its_audio_back) {
     for (const char* step : {"ice", "dtls_handshake", "media_first_packet"}) {
         EXPECT_EQ(s["latency_seconds"][step]["count"], 3) << step;
     }
+    // The phones' media engine folded its own pacing figures in when its worker ended.
+    const double p99 = m["send_lateness_seconds_p99"].get<double>();
+    EXPECT_GT(p99, 0.0) << m.dump();
+    EXPECT_LE(p99, m["send_lateness_seconds_max"].get<double>()) << m.dump();
+    EXPECT_TRUE(m["ticks_skipped"].is_number_unsigned()) << m.dump();
 }
 
 // The bar: zero SRTP authentication failures, the ends of calls included.
@@ -91,6 +96,7 @@ TEST(target_media_run, phones_with_media_off_run_no_streams) {
     const json s = run("media_off", scenario("media-off", "echo", "media: {enabled: false}\n"));
     EXPECT_EQ(s["media"]["streams"], 0) << s["media"].dump();
     EXPECT_EQ(s["media"]["packets_sent"], 0);
+    EXPECT_EQ(s["media"]["send_lateness_seconds_p99"], 0);  // no engine ran
 }
 
 }  // namespace

@@ -50,6 +50,11 @@ std::unique_ptr<stats> busy_worker(std::uint64_t k) {
         s->media_rtt.record(std::chrono::milliseconds(2 * k));
         s->media_mos.record(4.0 + 0.1 * static_cast<double>(k));
     }
+    s->media_send_lateness.record(std::chrono::microseconds(100 * k));
+    s->media_ticks_skipped = 40 * k;
+    s->media_unroutable = 5 * k;
+    s->media_send_errors = 2 * k;
+    s->media_receive_errors = k;
     return s;
 }
 
@@ -157,6 +162,14 @@ TEST(stats, merge_adds_every_field) {
     EXPECT_NEAR(static_cast<double>(s.media_rtt.value_at_quantile(0.5).count()), 4e6, 4e6 / 128);
     EXPECT_EQ(s.media_mos.count(), 3u);
     EXPECT_NEAR(s.media_mos.mean(), (4.1 + 4.2 + 4.2) / 3, 1e-12);
+    // The media engines: one lateness sample per worker here, counters summed.
+    EXPECT_EQ(s.media_send_lateness.count(), 2u);
+    EXPECT_EQ(s.media_send_lateness.min(), 100us);
+    EXPECT_EQ(s.media_send_lateness.max(), 200us);
+    EXPECT_EQ(s.media_ticks_skipped, 120u);
+    EXPECT_EQ(s.media_unroutable, 15u);
+    EXPECT_EQ(s.media_send_errors, 6u);
+    EXPECT_EQ(s.media_receive_errors, 3u);
 
     const histogram& reg = s.latency[index(step::register_)];
     EXPECT_EQ(reg.count(), 300u);

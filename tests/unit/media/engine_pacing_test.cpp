@@ -1,6 +1,7 @@
 // The engine's one pacing timer on a real clock, with tolerant bounds (other work shares
 // the machine): every endpoint ticked once per 20 ms period on an exact grid, slots
-// balanced, detach and attach from inside callbacks, no burst after a stall, idle stop.
+// balanced, detach and attach from inside callbacks, no burst after a stall, idle stop,
+// and the send-lateness distribution (one sample per tick).
 
 #include <algorithm>
 #include <map>
@@ -52,6 +53,11 @@ TEST_F(pacing_fixture, every_endpoint_is_ticked_once_per_period_on_an_exact_grid
     EXPECT_GT(s.ticks, 0u);
     EXPECT_GE(s.tick_late_max_ns, s.tick_late_sum_ns / s.ticks);
     EXPECT_LT(s.tick_late_sum_ns / s.ticks, 20'000'000u);  // mean lateness under a period
+    // Send lateness: one sample per tick, taken after the tick's flush, so never earlier
+    // than the wake-up it follows.
+    EXPECT_EQ(s.send_lateness.count(), s.ticks);
+    EXPECT_GE(static_cast<std::uint64_t>(s.send_lateness.max().count()), s.tick_late_max_ns);
+    EXPECT_LT(s.send_lateness.value_at_quantile(0.5), std::chrono::milliseconds(20));
 }
 
 TEST_F(pacing_fixture, endpoints_are_spread_evenly_over_the_20_slots) {
@@ -134,6 +140,8 @@ TEST_F(pacing_fixture, a_stall_skips_ticks_instead_of_bursting_them) {
     run_for(io, 250ms);
     ASSERT_TRUE(stalled);
     EXPECT_GE(engine.stats().ticks_skipped, 40u);  // ~70 ms behind, the last 19 ms caught up
+    // The stalled tick itself is in the lateness distribution: ≈70 ms after its due time.
+    EXPECT_GE(engine.stats().send_lateness.max(), std::chrono::milliseconds(60));
     for (const auto& e : endpoints) {
         // Replaying every missed tick would hand each endpoint 3-4 ticks at once.
         for (std::size_t i = 2; i < e->ticks.size(); ++i) {

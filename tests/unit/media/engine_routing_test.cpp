@@ -22,8 +22,10 @@ struct engine_fixture : ::testing::Test {
     boost::asio::io_context io;
     media_engine engine{io};
 
-    port_id open(const std::string& ip = "127.0.0.1") {
-        auto p = engine.open_port(ip);
+    // Shared unless a test says otherwise: most tests here are about routing between the
+    // calls of one port.
+    port_id open(const std::string& ip = "127.0.0.1", port_kind kind = port_kind::shared) {
+        auto p = engine.open_port(ip, 0, kind);
         EXPECT_TRUE(p) << (p ? "" : p.error());
         return p ? *p : 0;
     }
@@ -41,7 +43,7 @@ std::vector<std::uint8_t> binding_request(std::string_view username) {
 }
 
 TEST_F(engine_fixture, a_dedicated_port_echoes_back_to_the_sender) {
-    const port_id p = open();
+    const port_id p = open("127.0.0.1", port_kind::dedicated);
     recording_endpoint e;
     make_echo(e);
     engine.attach(p, e);
@@ -233,7 +235,7 @@ TEST_F(engine_fixture, many_dedicated_ports_stay_apart_with_one_peer_address) {
     std::vector<port_id> ports;
     std::vector<std::unique_ptr<recording_endpoint>> endpoints;
     for (int i = 0; i < calls; ++i) {
-        ports.push_back(open());
+        ports.push_back(open("127.0.0.1", port_kind::dedicated));
         endpoints.push_back(std::make_unique<recording_endpoint>());
         make_echo(*endpoints.back());
         engine.attach(ports.back(), *endpoints.back());
@@ -259,8 +261,8 @@ TEST_F(engine_fixture, many_dedicated_ports_stay_apart_with_one_peer_address) {
 }
 
 TEST_F(engine_fixture, close_port_detaches_its_endpoints_even_from_a_callback) {
-    const port_id p1 = open();
-    const port_id p2 = open();
+    const port_id p1 = open("127.0.0.1", port_kind::dedicated);
+    const port_id p2 = open("127.0.0.1", port_kind::dedicated);
     recording_endpoint a;
     recording_endpoint b;
     recording_endpoint c;
@@ -360,7 +362,7 @@ TEST_F(engine_fixture, ipv6_loopback_works_like_ipv4) {
 }
 
 TEST_F(engine_fixture, a_burst_is_received_in_batches) {
-    const port_id p = open();
+    const port_id p = open("127.0.0.1", port_kind::dedicated);
     recording_endpoint e;
     engine.attach(p, e);
     udp_peer peer;

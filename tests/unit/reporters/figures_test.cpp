@@ -152,6 +152,15 @@ TEST(Figures, MediaQualityIsOverCalls) {
     EXPECT_NEAR(value_of("media.mos_mean", r), (25 * 3.0 + 75 * 4.4) / 100, 1e-9);
 }
 
+TEST(Figures, MediaSendLatenessIsOverEngineTicks) {
+    run_report r;
+    EXPECT_TRUE(std::isnan(value_of("media.send_lateness_seconds_p99", r)));  // no engine ticked
+    for (int i = 1; i <= 1000; ++i) {
+        r.totals.media_send_lateness.record(std::chrono::microseconds(i));  // 1 µs … 1 ms
+    }
+    EXPECT_NEAR(value_of("media.send_lateness_seconds_p99", r), 0.00099, 0.00099 / 128);
+}
+
 scenario::threshold threshold(std::string_view text) {
     auto t = scenario::parse_threshold(text);
     EXPECT_TRUE(t.has_value()) << text;

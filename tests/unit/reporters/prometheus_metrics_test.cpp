@@ -190,5 +190,27 @@ TEST(prometheus_metrics, media_counters_and_the_live_gauge) {
     }
 }
 
+TEST(prometheus_metrics, media_send_lateness_histogram_and_skipped_ticks) {
+    core::stats s;
+    for (std::chrono::microseconds late : {30us, 80us, 400us, 900us, 1800us, 12000us}) {
+        s.media_send_lateness.record(late);
+    }
+    s.media_ticks_skipped = 41;
+    const std::string text = prometheus_text(metric_families(s, "soak", 0));
+    for (const char* line : {
+             "# TYPE ringstorm_media_send_lateness_seconds histogram",
+             "ringstorm_media_send_lateness_seconds_bucket{scenario=\"soak\",le=\"5e-05\"} 1",
+             "ringstorm_media_send_lateness_seconds_bucket{scenario=\"soak\",le=\"0.001\"} 4",
+             "ringstorm_media_send_lateness_seconds_bucket{scenario=\"soak\",le=\"0.002\"} 5",
+             "ringstorm_media_send_lateness_seconds_bucket{scenario=\"soak\",le=\"0.02\"} 6",
+             "ringstorm_media_send_lateness_seconds_bucket{scenario=\"soak\",le=\"+Inf\"} 6",
+             "ringstorm_media_send_lateness_seconds_count{scenario=\"soak\"} 6",
+             "# TYPE ringstorm_media_ticks_skipped_total counter",
+             "ringstorm_media_ticks_skipped_total{scenario=\"soak\"} 41",
+         }) {
+        EXPECT_NE(text.find(line), std::string::npos) << "missing: " << line << "\n" << text;
+    }
+}
+
 }  // namespace
 }  // namespace ringstorm::reporters

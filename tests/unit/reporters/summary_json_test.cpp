@@ -228,11 +228,34 @@ TEST(SummaryJson, MediaFiguresOverCalls) {
     EXPECT_DOUBLE_EQ(media["mos_min"].get<double>(), 3.0);
 }
 
+TEST(SummaryJson, MediaEngineFiguresAreExtensionsInSeconds) {
+    run_report r;
+    core::stats& s = r.totals;
+    for (int i = 1; i <= 200; ++i) {
+        s.media_send_lateness.record(std::chrono::microseconds(10 * i));  // 10 µs … 2 ms
+    }
+    s.media_send_lateness.record(15ms);  // one stall
+    s.media_ticks_skipped = 7;
+    s.media_unroutable = 3;
+    s.media_send_errors = 2;
+    const json doc = json::parse(to_summary_json(r));
+    const json& media = doc["media"];
+    // 201 ticks: rank ceil(0.99 × 201) = 199 is the 1.99 ms tick; the stall is the max only.
+    EXPECT_NEAR(media["send_lateness_seconds_p99"].get<double>(), 0.00199, 0.00199 / 128);
+    EXPECT_DOUBLE_EQ(media["send_lateness_seconds_max"].get<double>(), 0.015);
+    EXPECT_EQ(media["ticks_skipped"], 7);
+    EXPECT_EQ(media["unroutable"], 3);
+    EXPECT_EQ(media["send_errors"], 2);
+    expect_shape(doc, schema_shape(), "");  // additions keep the schema's shape
+}
+
 TEST(SummaryJson, MediaWithoutSamplesIsZeroWithZeroSamples) {
     const json media = json::parse(to_summary_json(run_report{}))["media"];
     for (const char* key :
          {"streams", "packets_sent", "loss_ratio", "jitter_seconds_p99", "rtt_seconds_p50",
-          "mos_mean", "jitter_samples", "rtt_samples", "mos_samples", "mos_min"}) {
+          "mos_mean", "jitter_samples", "rtt_samples", "mos_samples", "mos_min",
+          "send_lateness_seconds_p99", "send_lateness_seconds_max", "ticks_skipped", "unroutable",
+          "send_errors"}) {
         ASSERT_TRUE(media.contains(key)) << key;
         EXPECT_TRUE(media[key].is_number()) << key;
         EXPECT_EQ(media[key], 0) << key;

@@ -95,6 +95,13 @@ TEST(threshold, parses_metric_operator_value) {
     ASSERT_TRUE(ge.has_value());
     EXPECT_TRUE(ge->passes(4.1));
     EXPECT_FALSE(ge->passes(4.0));
+
+    // The issue's own bar for the engine: send-time jitter p99 within 2 ms.
+    auto lateness = rs::parse_threshold("media.send_lateness_seconds_p99 <= 2ms");
+    ASSERT_TRUE(lateness.has_value());
+    EXPECT_DOUBLE_EQ(lateness->value, 0.002);
+    EXPECT_TRUE(lateness->passes(0.0015));
+    EXPECT_FALSE(lateness->passes(0.0025));
 }
 
 TEST(threshold, rejects_with_offsets) {
