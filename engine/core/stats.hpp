@@ -149,7 +149,7 @@ struct stats {
     histogram media_send_lateness;
     std::uint64_t media_ticks_skipped = 0;   // pacing ticks skipped after a stall > 20 ms
     std::uint64_t media_unroutable = 0;      // datagrams no call's stream claimed
-    std::uint64_t media_send_errors = 0;     // datagrams the kernel refused to send
+    std::uint64_t media_send_errors = 0;     // datagrams not sent (refused, buffer full, oversize)
     std::uint64_t media_receive_errors = 0;  // receive failures and truncated datagrams
 
     // Records one latency sample of step s.

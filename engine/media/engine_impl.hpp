@@ -122,6 +122,9 @@ struct media_engine::impl {
     std::array<std::vector<std::unique_ptr<member>>, slot_schedule::slots> slots;
     std::array<std::size_t, slot_schedule::slots> slot_load{};  // alive members per slot
     int iterating_slot = -1;    // the slot on_timer is walking, compacted afterwards
+    // A detach during that walk left a dead member in it: compact after the walk (only
+    // then, so a tick does not pass over its whole slot twice).
+    std::array<bool, slot_schedule::slots> slot_dirty{};
     member* current = nullptr;  // whose callback runs: its sends teach routes
     bool in_handler = false;    // our handler flushes at its end
     bool flush_posted = false;  // a flush for sends from outside is pending

@@ -58,7 +58,10 @@ void media_engine::impl::on_timer() {
         current = nullptr;
     }
     iterating_slot = -1;
-    compact(slot);
+    if (slot_dirty[slot]) {
+        slot_dirty[slot] = false;
+        compact(slot);
+    }
     flush();
     // Measured after the flush: the last datagram of this tick has left, so no packet of
     // it went later than this (a batch that filled during the walk went earlier).

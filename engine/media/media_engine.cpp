@@ -206,6 +206,8 @@ void media_engine::impl::detach(member& m) {
     const std::size_t slot = m.slot;
     if (iterating_slot != static_cast<int>(slot)) {
         compact(slot);  // frees m
+    } else {
+        slot_dirty[slot] = true;
     }
 }
 

@@ -43,7 +43,8 @@ struct engine_stats {
     std::uint64_t datagrams_received = 0;
     std::uint64_t datagrams_sent = 0;
     std::uint64_t unroutable = 0;     // from an unknown address and not STUN for a known ufrag
-    std::uint64_t send_errors = 0;    // sendmmsg refused (counted per datagram)
+    std::uint64_t send_errors = 0;    // datagrams not sent: refused by sendmmsg (a full socket
+                                      // buffer included) or larger than max_datagram
     std::uint64_t receive_calls = 0;  // recvmmsg calls (datagrams / calls = batching achieved)
     std::uint64_t send_calls = 0;
     std::uint64_t tick_late_max_ns = 0;  // worst timer wake-up lateness (fired - due)

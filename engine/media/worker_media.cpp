@@ -1,26 +1,8 @@
 #include "engine/media/worker_media.hpp"
 
-#include <string_view>
-
 #include "media/rtp/opus_tone.hpp"
 
 namespace ringstorm::media {
-
-namespace {
-
-// RFC 8839 §5.1: ice-char = ALPHA / DIGIT / "+" / "/".
-constexpr std::string_view ice_chars =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string random_ice_chars(std::size_t length, std::mt19937_64& rng) {
-    std::string out(length, 'A');
-    for (auto& c : out) {
-        c = ice_chars[rng() % ice_chars.size()];  // 64 divides 2^64: no modulo bias
-    }
-    return out;
-}
-
-}  // namespace
 
 worker_media::worker_media(dtls::dtls_identity id, dtls::dtls_context client,
                            dtls::dtls_context server)
@@ -84,13 +66,6 @@ core::result<port_id, std::string> worker_media::open_shared(const std::string& 
         shared_ports_.emplace(ip, *opened);
     }
     return opened;
-}
-
-ice_credentials worker_media::make_credentials(std::size_t ufrag_length) {
-    ice_credentials c;
-    c.ufrag = random_ice_chars(ufrag_length < 4 ? 4 : ufrag_length, rng_);
-    c.pwd = random_ice_chars(24, rng_);
-    return c;
 }
 
 }  // namespace ringstorm::media

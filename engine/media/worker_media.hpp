@@ -3,8 +3,8 @@
 // media engine on the worker's io_context, one DTLS identity (key + self-signed
 // certificate, as a browser makes one per peer connection rather than per handshake) with
 // its two SSL_CTXs (client for a=setup:active, server for passive), the a=fingerprint value,
-// the cache of pre-encoded tone clips, an RNG for ICE credentials, and for phones the
-// worker's shared port(s). Not movable: shared() hands out pointers into it.
+// the cache of pre-encoded tone clips, the tone checks' decoder, an RNG for ICE
+// credentials, and for phones the worker's shared port(s). Not movable: shared() hands out pointers into it.
 
 #include <cstddef>
 #include <cstdint>
@@ -36,12 +36,6 @@ struct worker_media_options {
     std::uint64_t seed = 0;
 };
 
-// RFC 8839 §5.4: ice-ufrag 4..256 ice-chars, ice-pwd 22..256.
-struct ice_credentials {
-    std::string ufrag;
-    std::string pwd;
-};
-
 class worker_media {
 public:
     // Generates the identity and both contexts. The error names the stage:
@@ -67,9 +61,8 @@ public:
     // offers it as its host candidate. Error text as media_engine::open_port.
     core::result<port_id, std::string> open_shared(const std::string& ip);
 
-    // Random credentials: ufrag_length ice-chars (4 as Chrome sends; more makes clashes
-    // on a shared port rarer) and a 24-char password.
-    ice_credentials make_credentials(std::size_t ufrag_length = 4);
+    // The worker's source for each call's ICE credentials, SSRC and seeds
+    // (media::fill_credentials), seeded from options.seed.
     std::mt19937_64& rng() noexcept { return rng_; }
 
 private:

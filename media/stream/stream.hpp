@@ -113,8 +113,9 @@ public:
     void set_flow(flow f, core::time_point now);
     // mute(): we keep sending, encoded silence instead of the tone (a disabled track).
     void set_muted(bool muted, core::time_point now);
-    // The call ended: RTCP BYE is sent at the next tick (best effort), checks finalised,
-    // nothing more is sent. stats() stays readable.
+    // The call ended: an RTCP BYE goes out now through `out` (the owner detaches or closes
+    // the port right after), checks are finalised, nothing more is sent. stats() stays
+    // readable.
     void stop(core::time_point now, datagram_sink& out);
 
     const stream_stats& stats() const noexcept;
