@@ -157,16 +157,6 @@ media::flow flow_of(sdp::direction d) noexcept {
     return {true, true};
 }
 
-void set_fingerprint(const std::string& value, sdp::webrtc_audio_params& p) {
-    const auto space = value.find(' ');
-    if (space == std::string::npos) {
-        p.fingerprint = value;
-        return;
-    }
-    p.fingerprint_hash = value.substr(0, space);
-    p.fingerprint = value.substr(space + 1);
-}
-
 bool offers_ice(const sdp::session_description& sd) noexcept {
     for (const auto& m : sd.media) {
         if (m.media != "audio" || m.rejected()) {

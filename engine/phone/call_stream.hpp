@@ -84,10 +84,6 @@ private:
 // sendrecv → both, sendonly → send only, recvonly → receive only, inactive → neither.
 media::flow flow_of(sdp::direction d) noexcept;
 
-// `value` as a=fingerprint carries it ("sha-256 AB:CD:…", worker_media::fingerprint()) into
-// p.fingerprint_hash and p.fingerprint.
-void set_fingerprint(const std::string& value, sdp::webrtc_audio_params& p);
-
 // Whether an SDP offer asks for WebRTC media: an audio section with a=ice-ufrag at media or
 // session level. An offer without ICE (e.g. `serve --media none`, plain RTP) gets no
 // stream and no finding: it is not a WebRTC media offer.

@@ -14,6 +14,7 @@
 #include "engine/sip/headers.hpp"
 #include "engine/sip/parser.hpp"
 #include "media/sdp/parser.hpp"
+#include "media/stream/sdp_media.hpp"
 
 namespace ringstorm::phone {
 
@@ -226,7 +227,7 @@ call_config tab_state::call_config_for() {
     // still answers with it); without media no DTLS ever runs, and a random sha-256 value
     // keeps the answer well-formed.
     if (env.media.worker != nullptr) {
-        set_fingerprint(env.media.worker->fingerprint(), c.media);
+        media::set_fingerprint(env.media.worker->fingerprint(), c.media);
     } else {
         c.media.fingerprint = random_fingerprint(call_rng);
     }

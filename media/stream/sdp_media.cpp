@@ -66,6 +66,16 @@ void fill_credentials(stream_config& config, std::mt19937_64& rng) {
     config.seed = rng();
 }
 
+void set_fingerprint(std::string_view value, sdp::webrtc_audio_params& p) {
+    const auto space = value.find(' ');
+    if (space == std::string_view::npos) {
+        p.fingerprint = std::string(value);
+        return;
+    }
+    p.fingerprint_hash = std::string(value.substr(0, space));
+    p.fingerprint = std::string(value.substr(space + 1));
+}
+
 void describe_local(const stream_config& config, const std::string& fingerprint, bool lite,
                     sdp::webrtc_audio_params& p) {
     p.ice_ufrag = config.local_ufrag;
@@ -80,13 +90,7 @@ void describe_local(const stream_config& config, const std::string& fingerprint,
     p.end_of_candidates = true;
     p.connection_address = stun::ip_to_string(config.local_address);
     p.port = config.local_address.port;
-    const auto space = fingerprint.find(' ');
-    if (space != std::string::npos) {
-        p.fingerprint_hash = fingerprint.substr(0, space);
-        p.fingerprint = fingerprint.substr(space + 1);
-    } else {
-        p.fingerprint = fingerprint;
-    }
+    set_fingerprint(fingerprint, p);
     p.opus_pt = config.opus_pt;
     p.ssrc = config.ssrc;
     // RFC 7022: a per-call random CNAME; the ufrag is one, and the RTCP SDES says the same.

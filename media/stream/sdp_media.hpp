@@ -19,6 +19,10 @@ namespace ringstorm::media {
 // tie-breaker and seed for the stream, from `rng`.
 void fill_credentials(stream_config& config, std::mt19937_64& rng);
 
+// The whole a=fingerprint value ("sha-256 AB:CD:…", as worker_media::fingerprint() gives
+// it) into `p`'s hash name and hex; a value without a hash name is kept whole as the hex.
+void set_fingerprint(std::string_view value, sdp::webrtc_audio_params& p);
+
 // Our media in `p` from `config` and the worker's fingerprint ("sha-256 AB:CD:…"): ufrag, pwd,
 // one host candidate (UDP, component 1, RFC 8445 §5.1.2 priority), end-of-candidates, the
 // c=/m= address and port of that candidate, no trickle, a=ice-lite when `lite`, a=ssrc.
