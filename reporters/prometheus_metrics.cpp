@@ -46,6 +46,14 @@ struct family_builder {
     }
 };
 
+// A family of one counter with no label but `scenario`.
+MetricFamily single_counter(std::string name, std::string help, std::string_view scenario,
+                            std::uint64_t value) {
+    family_builder f(std::move(name), std::move(help), MetricType::Counter, scenario);
+    f.counter({}, static_cast<double>(value));
+    return std::move(f.family);
+}
+
 // Interarrival jitter bounds (seconds): 0.5 ms (a clean LAN) to 200 ms (beyond any
 // jitter buffer), dense around 10–50 ms where voice quality starts to suffer.
 constexpr std::array<double, 11> jitter_le_seconds{
@@ -154,10 +162,9 @@ std::vector<MetricFamily> metric_families(const core::stats& s, std::string_view
     packets.counter({{"direction", "received"}}, static_cast<double>(s.media_packets_received));
     out.push_back(std::move(packets.family));
 
-    family_builder lost("ringstorm_media_packets_lost_total", "RTP packets lost (sequence gaps)",
-                        MetricType::Counter, scenario);
-    lost.counter({}, static_cast<double>(s.media_packets_lost));
-    out.push_back(std::move(lost.family));
+    out.push_back(single_counter("ringstorm_media_packets_lost_total",
+                                 "RTP packets lost (sequence gaps)", scenario,
+                                 s.media_packets_lost));
 
     family_builder jitter("ringstorm_media_jitter_seconds",
                           "Interarrival jitter (RFC 3550 A.8) of each call at its end",
@@ -177,21 +184,17 @@ std::vector<MetricFamily> metric_families(const core::stats& s, std::string_view
     histogram_metric(rtt.add({}), s.media_rtt, rtt_le_seconds);
     out.push_back(std::move(rtt.family));
 
-    family_builder streams("ringstorm_media_streams_total", "Calls whose SRTP came up",
-                           MetricType::Counter, scenario);
-    streams.counter({}, static_cast<double>(s.media_streams));
-    out.push_back(std::move(streams.family));
+    out.push_back(single_counter("ringstorm_media_streams_total", "Calls whose SRTP came up",
+                                 scenario, s.media_streams));
 
     family_builder active_streams("ringstorm_media_active_streams", "Media streams running now",
                                   MetricType::Gauge, scenario);
     active_streams.gauge({}, static_cast<double>(s.media_streams_active));
     out.push_back(std::move(active_streams.family));
 
-    family_builder srtp("ringstorm_media_srtp_auth_failures_total",
-                        "SRTP/SRTCP packets whose authentication failed", MetricType::Counter,
-                        scenario);
-    srtp.counter({}, static_cast<double>(s.media_srtp_auth_failures));
-    out.push_back(std::move(srtp.family));
+    out.push_back(single_counter("ringstorm_media_srtp_auth_failures_total",
+                                 "SRTP/SRTCP packets whose authentication failed", scenario,
+                                 s.media_srtp_auth_failures));
 
     family_builder lateness("ringstorm_media_send_lateness_seconds",
                             "Per media pacing tick: from its due time until its packets were sent",
@@ -199,11 +202,21 @@ std::vector<MetricFamily> metric_families(const core::stats& s, std::string_view
     histogram_metric(lateness.add({}), s.media_send_lateness, lateness_le_seconds);
     out.push_back(std::move(lateness.family));
 
-    family_builder skipped("ringstorm_media_ticks_skipped_total",
-                           "Media pacing ticks skipped after a worker stall of more than 20 ms",
-                           MetricType::Counter, scenario);
-    skipped.counter({}, static_cast<double>(s.media_ticks_skipped));
-    out.push_back(std::move(skipped.family));
+    // The media engines' own counters (engine/media/record_engine.hpp), as in summary.json.
+    out.push_back(
+        single_counter("ringstorm_media_ticks_skipped_total",
+                       "Media pacing ticks skipped after a worker stall of more than 20 ms",
+                       scenario, s.media_ticks_skipped));
+    out.push_back(single_counter("ringstorm_media_unroutable_total",
+                                 "Media datagrams received that no call's stream claimed", scenario,
+                                 s.media_unroutable));
+    out.push_back(single_counter("ringstorm_media_send_errors_total",
+                                 "Media datagrams not sent: refused by the kernel, send buffer "
+                                 "full, or larger than a datagram",
+                                 scenario, s.media_send_errors));
+    out.push_back(single_counter("ringstorm_media_receive_errors_total",
+                                 "Media receive failures and truncated datagrams (dropped)",
+                                 scenario, s.media_receive_errors));
 
     family_builder errors("ringstorm_protocol_errors_total", "Protocol errors by kind",
                           MetricType::Counter, scenario);

@@ -101,7 +101,8 @@ json media_section(const core::stats& s) {
                 {"send_lateness_seconds_max", seconds_at(s.media_send_lateness, 1.0)},
                 {"ticks_skipped", s.media_ticks_skipped},
                 {"unroutable", s.media_unroutable},
-                {"send_errors", s.media_send_errors}};
+                {"send_errors", s.media_send_errors},
+                {"receive_errors", s.media_receive_errors}};
 }
 
 json thresholds_section(const std::vector<threshold_result>& thresholds) {

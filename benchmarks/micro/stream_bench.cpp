@@ -3,7 +3,9 @@
 // unprotect, RTP parse, receive statistics, checks), for 1 and 1,000 connected pairs
 // visited round-robin (cold caches, as a worker's share at scale). Also the tone-window
 // cost that bounds sampled detection: one window (decoder reset + 5 Opus decodes at 8 kHz +
-// Goertzel over the 55 grid tones), and a tick amortising detection every second.
+// Goertzel over the 55 grid tones), and a tick amortising detection every second. And what
+// live Opus encoding (media.encode: live) adds: one frame at complexity 9, 5 and 0 (and 9
+// with libopus left to code the tone as music), and the pair period with both sides live.
 //
 // CPU time of the thread. ns per iteration = one packet out of one stream and into the other
 // (ticks of both streams of a pair are counted: each iteration is one 20 ms period of one
@@ -22,6 +24,7 @@
 
 #include "media/dtls/context.hpp"
 #include "media/dtls/identity.hpp"
+#include "media/rtp/opus_live_encoder.hpp"
 #include "media/rtp/opus_tone.hpp"
 #include "media/stream/stream.hpp"
 #include "media/stream/tone_sampler.hpp"
@@ -105,8 +108,9 @@ struct pair {
 };
 
 media::stream_config config(media::ice_mode ice, std::uint32_t i, bool a_side,
-                            std::uint32_t detect_ms) {
+                            std::uint32_t detect_ms, media::opus_source opus) {
     media::stream_config c;
+    c.opus = opus;
     c.ice = ice;
     c.local_ufrag = (a_side ? "a" : "b") + std::to_string(1000 + i);
     c.local_pwd = c.local_ufrag + "-password-0123456789abc";
@@ -149,14 +153,14 @@ worker& worker_b() {
 
 // `n` pairs (phone-like controlling client vs lite server, both sending tones), connected.
 std::vector<std::unique_ptr<pair>> connect(std::size_t n, std::uint32_t detect_ms,
-                                           core::time_point& now) {
+                                           media::opus_source opus, core::time_point& now) {
     std::vector<std::unique_ptr<pair>> pairs;
     std::string error;
     for (std::size_t i = 0; i < n; ++i) {
         auto p = std::make_unique<pair>();
         const auto idx = static_cast<std::uint32_t>(i);
-        auto ca = config(media::ice_mode::controlling, idx, true, detect_ms);
-        auto cb = config(media::ice_mode::lite, idx, false, detect_ms);
+        auto ca = config(media::ice_mode::controlling, idx, true, detect_ms, opus);
+        auto cb = config(media::ice_mode::lite, idx, false, detect_ms, opus);
         p->a_addr = ca.local_address;
         p->b_addr = cb.local_address;
         p->a = media::stream::create(ca, worker_a().shared, error);
@@ -184,9 +188,10 @@ std::vector<std::unique_ptr<pair>> connect(std::size_t n, std::uint32_t detect_m
     return pairs;
 }
 
-void run_pairs(benchmark::State& state, std::uint32_t detect_ms) {
+void run_pairs(benchmark::State& state, std::uint32_t detect_ms,
+               media::opus_source opus = media::opus_source::replay) {
     core::time_point now = core::time_point{} + 1000s;
-    auto pairs = connect(static_cast<std::size_t>(state.range(0)), detect_ms, now);
+    auto pairs = connect(static_cast<std::size_t>(state.range(0)), detect_ms, opus, now);
     std::size_t next = 0;
     for (auto _ : state) {
         pair& p = *pairs[next];
@@ -218,6 +223,45 @@ void BM_StreamPairPeriodDetecting(benchmark::State& state) {
     run_pairs(state, 1000);
 }
 BENCHMARK(BM_StreamPairPeriodDetecting)->Arg(1)->MeasureProcessCPUTime()->UseRealTime();
+
+// Both streams of each pair encode their tone live (WebRTC's complexity 9): the same
+// period as BM_StreamPairPeriod plus two live encodes.
+void BM_StreamPairPeriodLiveOpus(benchmark::State& state) {
+    run_pairs(state, 0, media::opus_source::live);
+}
+BENCHMARK(BM_StreamPairPeriodLiveOpus)->Arg(1)->Arg(100)->MeasureProcessCPUTime()->UseRealTime();
+
+// One live-encoded 20 ms frame (tone generation + opus_encode_float at 32 kb/s) at the
+// complexity of the first argument (9 is WebRTC's desktop default, 0 the cheapest); the
+// second is code_as_speech (1, what streams use; 0 lets libopus code the tone as music).
+void BM_StreamLiveOpusFrame(benchmark::State& state) {
+    auto made =
+        ringstorm::rtp::opus_live_encoder::create({.frequency_hz = 1350,
+                                                   .complexity = static_cast<int>(state.range(0)),
+                                                   .code_as_speech = state.range(1) != 0});
+    if (!made) {
+        state.SkipWithError("libopus refused the encoder");
+        return;
+    }
+    auto& enc = **made;
+    std::array<std::uint8_t, ringstorm::rtp::opus_max_frame_bytes> out{};
+    std::size_t bytes = 0;
+    for (auto _ : state) {
+        auto n = enc.encode_next(false, out);
+        bytes += n ? *n : 0;
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.counters["bytes_per_frame"] =
+        static_cast<double>(bytes) / static_cast<double>(state.iterations());
+    state.SetLabel("one 20 ms frame: 960-sample tone + libopus encode, 32 kb/s VOIP mono");
+}
+BENCHMARK(BM_StreamLiveOpusFrame)
+    ->Args({9, 1})
+    ->Args({5, 1})
+    ->Args({0, 1})
+    ->Args({9, 0})
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
 
 void BM_StreamToneWindow(benchmark::State& state) {
     auto sampler = media::tone_sampler::create();

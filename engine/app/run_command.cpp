@@ -15,6 +15,7 @@
 #include "engine/app/console.hpp"
 #include "engine/app/events_log.hpp"
 #include "engine/app/live_figures.hpp"
+#include "engine/app/media_address.hpp"
 #include "engine/app/metrics_endpoint.hpp"
 #include "engine/app/report_files.hpp"
 #include "engine/app/run_options.hpp"
@@ -309,12 +310,22 @@ int run_command(const run_options& o) {
                   .seed = setup->seed};
     report.started_at = plan.clock.wall_start();
 
+    // Once for the run, not per worker: the lookup blocks, and its warning is said once.
+    // With --source-ips each tab's media binds its own source address instead.
+    media_address media_at;
+    if (sc.media.enabled && plan.source_ips.empty()) {
+        media_at = find_media_address(plan.url);
+        if (!media_at.warning.empty()) {
+            std::fprintf(stderr, "ringstorm: warning: %s\n", media_at.warning.c_str());
+        }
+    }
+
     transport::worker_pool pool(setup->threads);
     std::vector<std::unique_ptr<worker>> workers;
     for (std::size_t i = 0; i < pool.size(); ++i) {
-        workers.push_back(std::make_unique<worker>(pool.context(i), plan,
-                                                   core::worker_phones(setup->phones, i, pool.size()),
-                                                   i, pool.size()));
+        workers.push_back(std::make_unique<worker>(
+            pool.context(i), plan, core::worker_phones(setup->phones, i, pool.size()), i,
+            pool.size(), media_at.ip));
         // The phones' media could not be made (DTLS identity, engine options): no phone of
         // the run would carry media, so the run does not start.
         if (!workers.back()->media_error().empty()) {

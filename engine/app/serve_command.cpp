@@ -19,7 +19,6 @@
 #include "engine/app/target_metrics.hpp"
 #include "engine/core/duration.hpp"
 #include "engine/transport/fd_limit.hpp"
-#include "media/ice/transport_address.hpp"
 
 #include "engine/scenario/scenario.hpp"
 
@@ -190,13 +189,8 @@ core::result<target::media_options, std::string> serve_media_options(const serve
         if (m.mode == target::media_mode::none) {
             return error("--media-ip has nothing to bind with --media none");
         }
-        auto a = stun::parse_address(o.media_ip, 0);
-        if (!a) {
-            return error("--media-ip " + o.media_ip + ": not an IPv4 or IPv6 address");
-        }
-        if (stun::ip_to_string(*a) == "0.0.0.0" || stun::ip_to_string(*a) == "::") {
-            return error("--media-ip " + o.media_ip +
-                         ": a wildcard is no address a phone can send to; give the host's own");
+        if (std::string why = target::check_media_ip(o.media_ip); !why.empty()) {
+            return error(std::move(why));
         }
     }
     m.ip = o.media_ip;

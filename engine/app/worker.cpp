@@ -4,7 +4,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/udp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -31,41 +30,10 @@ phone::worker_env make_env(net::io_context& io, core::stats& stats, const run_pl
                              .source_ips = plan.source_ips};
 }
 
-// The local address this host reaches `url` from, which the phones' shared media port binds
-// (their ICE host candidate): 127.0.0.1 for a loopback target (the embedded one, Kamailio on
-// 127.0.0.1), else the address of the route to the target, found by connecting a UDP
-// socket (no packet is sent). A target that cannot be resolved here falls back to
-// loopback; its calls then fail ICE with media.ice_failed, which names the problem.
-std::string media_address_for(net::io_context& io, const transport::ws_url& url) {
-    if (url.host == "localhost" || url.host.rfind("127.", 0) == 0) {
-        return "127.0.0.1";
-    }
-    if (url.host == "::1") {
-        return "::1";
-    }
-    boost::system::error_code ec;
-    net::ip::udp::resolver resolver(io);
-    auto found = resolver.resolve(url.host, std::to_string(url.port), ec);
-    if (ec || found.empty()) {
-        return "127.0.0.1";
-    }
-    const auto to = found.begin()->endpoint();
-    net::ip::udp::socket probe(io);
-    probe.open(to.protocol(), ec);
-    if (!ec) {
-        probe.connect(to, ec);
-    }
-    if (ec) {
-        return "127.0.0.1";
-    }
-    const auto local = probe.local_endpoint(ec);
-    return ec ? std::string("127.0.0.1") : local.address().to_string();
-}
-
 }  // namespace
 
 worker::worker(net::io_context& io, const run_plan& plan, core::phone_range phones,
-               std::size_t index, std::size_t workers)
+               std::size_t index, std::size_t workers, std::string media_ip)
     : io_(io),
       plan_(plan),
       phones_(phones),
@@ -79,10 +47,10 @@ worker::worker(net::io_context& io, const run_plan& plan, core::phone_range phon
       media_timer_(io),
       seed_state_(plan.seed * 0x2545f4914f6cdd1dULL + index) {
     stats_->phones_planned = phones_.count;
-    make_media(workers);
+    make_media(workers, std::move(media_ip));
 }
 
-void worker::make_media(std::size_t workers) {
+void worker::make_media(std::size_t workers, std::string media_ip) {
     const scenario::scenario& sc = *plan_.scenario;
     if (!sc.media.enabled) {
         return;  // answers keep a random fingerprint and no candidates; no stream runs
@@ -98,13 +66,17 @@ void worker::make_media(std::size_t workers) {
     phone::phone_media& m = env_.media;
     m.worker = media_.get();
     m.registry = &streams_;
-    m.local_ip = media_address_for(io_, plan_.url);
+    m.local_ip = std::move(media_ip);
     // The embedded target (no target.url) echoes when target.media says echo: each phone
     // then expects its own tone back. Any other far end's audio is not known in advance.
     m.peer_echoes = !sc.target.url && sc.target.media == scenario::target_media_mode::echo;
     if (sc.media.detect_every) {
         m.detect_every_ms = static_cast<std::uint32_t>(
             std::chrono::duration_cast<std::chrono::milliseconds>(*sc.media.detect_every).count());
+    }
+    m.live_opus = sc.media.encode == scenario::media_encode::live;
+    if (sc.media.complexity) {
+        m.opus_complexity = static_cast<int>(*sc.media.complexity);
     }
     // The run's calls numbered across workers (worker i: i, i + n, i + 2n, ...), so calls
     // of one run send different grid tones (rtp::frequency_for_call).

@@ -60,10 +60,11 @@ struct worker_progress {
 class worker {
 public:
     // `workers`: how many workers the run has (the calls' tones are numbered across them).
-    // The worker's media (the scenario's `media:` on) is made here, before any phone runs;
+    // The worker's media (the scenario's `media:` on) is made here, before any phone runs,
+    // its shared ports bound on `media_ip` (found once per run: media_address.hpp);
     // media_error() says why when it could not be.
     worker(boost::asio::io_context& io, const run_plan& plan, core::phone_range phones,
-           std::size_t index, std::size_t workers = 1);
+           std::size_t index, std::size_t workers, std::string media_ip);
     worker(const worker&) = delete;
     worker& operator=(const worker&) = delete;
     ~worker();
@@ -100,7 +101,7 @@ private:
     boost::asio::awaitable<void> feed();
     void phone_ended(phone_script* script);
     void check_done();
-    void make_media(std::size_t workers);
+    void make_media(std::size_t workers, std::string media_ip);
     // Folds the running streams' counters into the stats once a second (live figures).
     void arm_media_fold();
     // Copies the media engine's own figures (send lateness, skipped ticks, drops) into

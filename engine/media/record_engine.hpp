@@ -1,8 +1,10 @@
 #pragma once
 // Copying a worker's media engine figures (media::engine_stats) into that worker's
-// core::stats, where summary.json "media" (send_lateness_seconds_p99, ticks_skipped…),
-// the threshold figure media.send_lateness_seconds_p99 and the metrics
-// ringstorm_media_send_lateness_seconds and ringstorm_media_ticks_skipped_total read them.
+// core::stats, where summary.json "media" (send_lateness_seconds_p99, ticks_skipped,
+// unroutable, send_errors, receive_errors), the threshold figure
+// media.send_lateness_seconds_p99 and the metrics ringstorm_media_send_lateness_seconds,
+// ringstorm_media_ticks_skipped_total, _unroutable_total, _send_errors_total and
+// _receive_errors_total read them.
 // A sibling of record.hpp (one call's stream figures); kept apart because the engine's
 // figures are the worker's, not a call's.
 //

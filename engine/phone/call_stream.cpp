@@ -51,6 +51,12 @@ call_stream::call_stream(phone_media& env, core::stats& stats, media::port_id po
     if (env_.detect_every_ms) {
         config_.detect_every_ms = *env_.detect_every_ms;
     }
+    // Live encoding costs a libopus encoder per call (≈47 KB, tens of µs per frame); replay
+    // shares the worker's clips. The far end hears the same tone either way.
+    config_.opus = env_.live_opus ? media::opus_source::live : media::opus_source::replay;
+    if (env_.opus_complexity) {
+        config_.opus_complexity = *env_.opus_complexity;
+    }
 }
 
 call_stream::~call_stream() {
@@ -123,17 +129,21 @@ std::optional<media::stream_stats> call_stream::stop(core::time_point now) {
         return std::nullopt;
     }
     media::worker_media& w = *env_.worker;
-    std::optional<media::stream_stats> figures;
     if (started_) {
         stream_->stop(now, w.engine().sink(port_));  // RTCP BYE (RFC 3550 §6.6)
-        figures = stream_->stats();
-        media::record_media(stats_, *figures, progress_);
-        if (env_.registry != nullptr) {
-            env_.registry->remove(*this);
-        }
     }
+    // Out of the engine and the registry before anything that allocates: if copying the
+    // figures throws (tab::drop_all catches it), nothing is left pointing at a freed stream.
     w.engine().detach(*stream_);
-    stream_.reset();
+    if (started_ && env_.registry != nullptr) {
+        env_.registry->remove(*this);
+    }
+    const std::unique_ptr<media::stream> s = std::move(stream_);
+    std::optional<media::stream_stats> figures;
+    if (started_) {
+        figures = s->stats();
+        media::record_media(stats_, *figures, progress_);
+    }
     return figures;
 }
 

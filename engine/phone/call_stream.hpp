@@ -28,9 +28,9 @@ namespace ringstorm::phone {
 class call_stream {
 public:
     // Draws our credentials, SSRC and seed (from the worker's RNG, so two tabs of one
-    // worker never share a ufrag on the shared port) and the call's tone; `port` is the
-    // shared port our host candidate is on; `stats` the worker's, which the stream's
-    // figures are folded into. No stream yet.
+    // worker never share a ufrag on the shared port) and the call's tone, replayed or
+    // encoded live as `env` says; `port` is the shared port our host candidate is on;
+    // `stats` the worker's, which the stream's figures are folded into. No stream yet.
     call_stream(phone_media& env, core::stats& stats, media::port_id port, media::ice_mode ice);
     call_stream(const call_stream&) = delete;
     call_stream& operator=(const call_stream&) = delete;

@@ -50,6 +50,11 @@ struct phone_media {
     bool peer_echoes = false;
     // media::stream_config::detect_every_ms; nullopt keeps the stream's default.
     std::optional<std::uint32_t> detect_every_ms;
+    // The scenario's `media.encode: live`: each call encodes its tone with its own libopus
+    // encoder (media::opus_source::live) instead of replaying the worker's clips.
+    bool live_opus = false;
+    // media::stream_config::opus_complexity (live only); nullopt keeps the stream's default.
+    std::optional<int> opus_complexity;
     // tone_index of this worker's next call, then + tone_stride: with start = the worker's
     // index and stride = the number of workers, the run's calls get consecutive indices
     // across workers, so two calls running together send different grid tones.

@@ -243,7 +243,14 @@ void tab_state::drop_all() noexcept {
             c.active = false;
             --env.stats.active_calls;
         }
-        end_media(c, now, true);
+        // Judging a stream allocates (its figures, finding texts with counts): only
+        // std::bad_alloc can come out. It must not stop the teardown below, which ~tab and
+        // tab::abort() rely on and cannot report a failure from, so a call whose record
+        // cannot be allocated loses its media figures and findings, not the tab's sockets.
+        try {
+            end_media(c, now, true);
+        } catch (...) {  // NOLINT(bugprone-empty-catch): the record is what is given up
+        }
     }
     armed.reset();
     ++timer_generation;

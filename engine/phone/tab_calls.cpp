@@ -218,8 +218,11 @@ call_config tab_state::call_config_for() {
     c.user = machine.config().account.user_name;
     c.via_sent_by = "SIP/2.0/WSS " + id.host;  // as in the tab's REGISTER
     c.secure_transport = env.url.secure;
-    // A new RTCPeerConnection per call: its own ICE credentials and DTLS certificate
-    // (the media engine will supply real ones; RFC 8839 §5.4 lengths).
+    // A new RTCPeerConnection per call: its own o= session id and ICE credentials (RFC 8839
+    // §5.4 lengths), drawn for every call so a seeded tab's draws stay in step. A call that
+    // gets a stream (plan_media) has these credentials replaced in its SDP by the stream's
+    // own, with its host candidate and SSRC; one without (media off, or an offer without
+    // ICE) keeps them, so its SDP stays well-formed though no ICE agent answers them.
     c.media.session_id = call_rng() >> 2;  // Chrome's o= session ids are positive 62-bit
     c.media.ice_ufrag = random_token(4, call_rng);
     c.media.ice_pwd = random_token(24, call_rng);

@@ -105,6 +105,9 @@ struct tab_state : std::enable_shared_from_this<tab_state> {
     void rearm();
     void on_timer(core::time_point now);
     bool busy() const noexcept;  // the registration machine or a call has work in flight
+    // Cuts everything at once: calls (media stopped, judged), timers, sockets. noexcept
+    // because ~tab and tab::abort() call it and must finish; what it allocates (each call's
+    // media record) is given up on bad_alloc instead of escaping (tab.cpp).
     void drop_all() noexcept;
 
     // ---- tab_calls.cpp (command(): tab_commands.cpp) ----

@@ -10,11 +10,16 @@ namespace ringstorm::scenario {
 namespace {
 
 constexpr std::array<std::string_view, 3> media_mode_names{"echo", "tone", "none"};
+constexpr std::array<std::string_view, 2> encode_names{"replay", "live"};
 
 }  // namespace
 
 std::string_view to_string(target_media_mode m) noexcept {
     return media_mode_names[static_cast<std::size_t>(m)];
+}
+
+std::string_view to_string(media_encode e) noexcept {
+    return encode_names[static_cast<std::size_t>(e)];
 }
 
 std::span<const std::string_view> target_media_mode_names() noexcept {
@@ -24,9 +29,12 @@ std::span<const std::string_view> target_media_mode_names() noexcept {
 namespace detail {
 namespace {
 
-constexpr std::array<std::string_view, 2> media_keys{"enabled", "detect_every"};
+constexpr std::array<std::string_view, 4> media_keys{"enabled", "detect_every", "encode",
+                                                     "complexity"};
 // A tone verdict needs a few frames decoded (20 ms each): below this a window says little.
 constexpr core::duration min_detect_every = std::chrono::milliseconds(100);
+// libopus' OPUS_SET_COMPLEXITY range (media/rtp/opus_live_encoder.hpp).
+constexpr std::uint64_t max_complexity = 10;
 
 void load_detect_every(load_state& st, const field& f) {
     auto d = read_duration(st.diags, f, true);
@@ -42,6 +50,49 @@ void load_detect_every(load_state& st, const field& f) {
     }
     st.out.media.detect_every = *d;
     st.out.media.detect_every_at = f.value_at;
+}
+
+void load_encode(load_state& st, const field& f) {
+    auto text = read_text(st.diags, f);
+    if (!text) {
+        return;
+    }
+    for (std::size_t i = 0; i < encode_names.size(); ++i) {
+        if (encode_names[i] == *text) {
+            st.out.media.encode = static_cast<media_encode>(i);
+            st.out.media.encode_at = f.value_at;
+            return;
+        }
+    }
+    st.diags.error(f.value_at,
+                   "unknown media.encode '" + *text + "'" + did_you_mean(*text, encode_names),
+                   "write replay (each tone encoded once per worker and replayed: cheap) or live "
+                   "(every call encodes its tone each 20 ms with libopus: real CPU load)");
+}
+
+// `encode_failed`: media.encode was given but wrong (already reported), so whether the
+// complexity has an effect is unknown: only its range is checked.
+void load_complexity(load_state& st, const field& f, bool encode_failed) {
+    auto c = read_count(st.diags, f, 0, max_complexity);
+    if (!c || encode_failed) {
+        return;
+    }
+    if (st.out.media.encode != media_encode::live) {
+        st.diags.error(f.key_at,
+                       "media.complexity has no effect with media.encode: replay (the default)",
+                       "add encode: live (complexity is the live encoder's), or remove complexity");
+        return;
+    }
+    st.out.media.complexity = static_cast<std::uint32_t>(*c);
+    st.out.media.complexity_at = f.value_at;
+}
+
+// A key that tunes the phones' media means nothing with media off.
+void reject_without_media(load_state& st, const field& f) {
+    if (!st.out.media.enabled && st.out.media.enabled_at.known()) {
+        st.diags.error(f.key_at, f.path + " has no effect with media.enabled: false",
+                       "remove " + f.path.substr(f.path.find('.') + 1) + ", or turn media on");
+    }
 }
 
 }  // namespace
@@ -72,10 +123,19 @@ void load_media(load_state& st, const field& f) {
     }
     if (const field* detect = m.get("detect_every")) {
         load_detect_every(st, *detect);
-        if (!st.out.media.enabled && st.out.media.enabled_at.known()) {
-            st.diags.error(detect->key_at,
-                           "media.detect_every has no effect with media.enabled: false",
-                           "remove detect_every, or turn media on");
+        reject_without_media(st, *detect);
+    }
+    // encode before complexity, whatever their order in the file: complexity needs live.
+    const field* encode = m.get("encode");
+    if (encode != nullptr) {
+        load_encode(st, *encode);
+        reject_without_media(st, *encode);
+    }
+    if (const field* complexity = m.get("complexity")) {
+        if (st.out.media.enabled || !st.out.media.enabled_at.known()) {
+            load_complexity(st, *complexity, encode != nullptr && !st.out.media.encode_at.known());
+        } else {
+            reject_without_media(st, *complexity);
         }
     }
 }

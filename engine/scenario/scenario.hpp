@@ -96,13 +96,24 @@ struct target_config {
 // The top-level `media:` section: the phones' own media. A worker's phones get a media
 // engine and answer with real ICE/DTLS-SRTP only when `enabled`; the far end's offer
 // decides the rest (an offer without a=ice-ufrag gets no media, whatever this says).
+// `media.encode`: how a phone makes the Opus it sends (media::opus_source).
+enum class media_encode : std::uint8_t {
+    replay,  // its tone's frames, encoded once per worker and replayed (the default: cheap)
+    live,    // its own libopus encoder, a frame every 20 ms (real CPU-shaped load)
+};
+std::string_view to_string(media_encode e) noexcept;  // "replay", "live"
+
 struct media_config {
     bool enabled = true;
     // How often a stream decodes a window of what it receives to tell the peer's tone,
     // silence or cross-talk (media::stream_config::detect_every_ms); nullopt: the stream's
     // default; zero: never decode (the tone checks then report nothing).
     std::optional<core::duration> detect_every;
-    source_location at, enabled_at, detect_every_at;
+    media_encode encode = media_encode::replay;
+    // libopus complexity 0..10 of live encoding (media::stream_config::opus_complexity);
+    // nullopt: the stream's default (WebRTC's 9). Only with encode: live.
+    std::optional<std::uint32_t> complexity;
+    source_location at, enabled_at, detect_every_at, encode_at, complexity_at;
 };
 
 struct accounts_config {

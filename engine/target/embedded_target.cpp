@@ -48,17 +48,20 @@ core::result<transport::ws_url, std::string> parse_listen(const std::string& tex
 core::result<std::string, std::string> media_bind_address(const media_options& m,
                                                           const transport::ws_url& url) {
     if (!m.ip.empty()) {
-        auto a = stun::parse_address(m.ip, 0);
-        if (!a || stun::ip_to_string(*a) == "0.0.0.0" || stun::ip_to_string(*a) == "::") {
-            return start_error{"--media-ip " + m.ip +
-                               ": not an IP address a phone could send media to"};
+        if (std::string why = check_media_ip(m.ip); !why.empty()) {
+            return start_error{std::move(why)};
         }
         return m.ip;
     }
-    if (url.is_ip() && url.host != "0.0.0.0" && url.host != "::") {
+    if (url.is_ip() && check_media_ip(url.host).empty()) {
         return url.host;
     }
     return std::string("127.0.0.1");
+}
+
+bool is_wildcard(const stun::transport_address& a) {
+    const std::string text = stun::ip_to_string(a);
+    return text == "0.0.0.0" || text == "::";
 }
 
 std::string random_secret() {
@@ -76,6 +79,18 @@ std::string random_secret() {
 }
 
 }  // namespace
+
+std::string check_media_ip(const std::string& ip) {
+    auto a = stun::parse_address(ip, 0);
+    if (!a) {
+        return "--media-ip " + ip + ": not an IPv4 or IPv6 address";
+    }
+    if (is_wildcard(*a)) {
+        return "--media-ip " + ip +
+               ": a wildcard is no address a phone can send to; give the host's own";
+    }
+    return {};
+}
 
 struct embedded_target::impl {
     explicit impl(std::size_t threads) : pool(threads) {}

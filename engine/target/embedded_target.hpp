@@ -48,6 +48,12 @@ struct call_options {
     std::string validate() const;
 };
 
+// Empty when `ip` (media_options::ip, `serve --media-ip`) is an address a phone can send
+// media to: an IPv4 or IPv6 literal other than a wildcard (no host candidate can say
+// "anywhere"). Else what is wrong, naming `--media-ip` and the value. `serve` checks it while
+// parsing (exit 2) and start() again for any other caller.
+std::string check_media_ip(const std::string& ip);
+
 struct target_options {
     std::string listen = "wss://127.0.0.1:0/ws";  // ws:// or wss://; port 0 = a free port
     std::string cert_file, key_file;    // wss: both or neither; neither = a self-signed cert

@@ -36,11 +36,18 @@ setup_role answer_setup(const session_description& offer, const media_descriptio
     return setup_role::holdconn;
 }
 
+// RFC 8866 §5.7: the address type names the family of the address that follows; an
+// IPv6 host candidate's SDP says IP6 or a peer reads the address as a bad IPv4 literal.
+std::string address_type(const std::string& address) {
+    return address.find(':') == std::string::npos ? "IP4" : "IP6";
+}
+
 }  // namespace
 
 session_description build_webrtc_audio(const webrtc_audio_params& p) {
     session_description sd;
-    sd.origin = origin{"-", p.session_id, p.session_version, "IN", "IP4", p.origin_address};
+    sd.origin = origin{"-", p.session_id, p.session_version, "IN", address_type(p.origin_address),
+                       p.origin_address};
     sd.session_name = "-";
     if (p.bundle) {
         sd.attributes.emplace_back(group{"BUNDLE", {p.mid}});
@@ -61,7 +68,8 @@ session_description build_webrtc_audio(const webrtc_audio_params& p) {
     for (const auto& te : p.telephone_events) {
         m.formats.push_back(std::to_string(te.first));
     }
-    m.connections.push_back(connection{"IN", "IP4", p.connection_address});
+    m.connections.push_back(
+        connection{"IN", address_type(p.connection_address), p.connection_address});
     attribute_list& a = m.attributes;
     a.emplace_back(rtcp_address{9, "IN", "IP4", "0.0.0.0"});
     for (const candidate& c : p.candidates) {

@@ -53,6 +53,26 @@ std::shared_ptr<const rtp::opus_tone_clip> tone_clip(const stream_config& c, con
     return slot;
 }
 
+std::unique_ptr<rtp::opus_live_encoder> live_encoder(const stream_config& c, std::string& error) {
+    if (c.opus_complexity < rtp::opus_min_complexity ||
+        c.opus_complexity > rtp::opus_max_complexity) {
+        error = "stream: Opus complexity " + std::to_string(c.opus_complexity) +
+                " is outside 0..10 (libopus' range; WebRTC uses " +
+                std::to_string(rtp::webrtc_opus_complexity) + ")";
+        return nullptr;
+    }
+    rtp::live_encoder_options o;
+    o.frequency_hz = rtp::frequency_for_call(c.tone_index);
+    o.complexity = c.opus_complexity;
+    auto made = rtp::opus_live_encoder::create(o);
+    if (!made) {
+        error = "stream: libopus could not create the live Opus encoder (complexity " +
+                std::to_string(c.opus_complexity) + ", " + std::to_string(o.bitrate) + " b/s)";
+        return nullptr;
+    }
+    return std::move(*made);
+}
+
 }  // namespace
 
 stream::impl::impl(const stream_config& c, const stream_shared& s, ice::agent_config ac)
@@ -70,8 +90,9 @@ std::unique_ptr<stream> stream::create(const stream_config& config, const stream
         error = "stream: the worker's DTLS client and server contexts are required";
         return nullptr;
     }
-    if (config.mode == send_mode::tone && shared.tones == nullptr) {
-        error = "stream: send_mode::tone needs stream_shared::tones";
+    const bool tone = config.mode == send_mode::tone;
+    if (tone && config.opus == opus_source::replay && shared.tones == nullptr) {
+        error = "stream: send_mode::tone replaying clips needs stream_shared::tones";
         return nullptr;
     }
     if (config.opus_pt > 127 || (config.opus_pt >= 64 && config.opus_pt <= 95)) {
@@ -86,7 +107,13 @@ std::unique_ptr<stream> stream::create(const stream_config& config, const stream
         return nullptr;
     }
     std::shared_ptr<const rtp::opus_tone_clip> clip;
-    if (config.mode == send_mode::tone) {
+    std::unique_ptr<rtp::opus_live_encoder> live;
+    if (tone && config.opus == opus_source::live) {
+        live = live_encoder(config, error);
+        if (!live) {
+            return nullptr;
+        }
+    } else if (tone) {
         clip = tone_clip(config, shared, error);
         if (!clip) {
             return nullptr;
@@ -100,6 +127,7 @@ std::unique_ptr<stream> stream::create(const stream_config& config, const stream
         return nullptr;
     }
     i->clip = std::move(clip);
+    i->live = std::move(live);
     return std::unique_ptr<stream>(new stream(std::move(i)));
 }
 
@@ -141,6 +169,7 @@ void stream::start(const remote_media& remote, core::time_point now) {
     }
     s.agent.set_remote(
         ice::remote_description{remote.ufrag, remote.pwd, remote.ice_lite, remote.candidates}, now);
+    s.ice_due = s.agent.next_timeout();
 }
 
 void stream::set_flow(flow f, core::time_point now) {
@@ -185,6 +214,7 @@ void stream::stop(core::time_point now, datagram_sink& out) {
     // Nothing is sent or decrypted any more: give the memory back now, not at destruction.
     s.dtls.reset();
     s.srtp.reset();
+    s.live.reset();
     s.own_sampler.reset();
 }
 
@@ -230,8 +260,9 @@ void stream::on_tick(core::time_point due, core::time_point now, datagram_sink& 
     if (!s.started) {
         return;
     }
-    if (!s.ice_dead && s.agent.next_timeout() <= now) {
+    if (!s.ice_dead && s.ice_due <= now) {
         s.agent.on_timer(now);
+        s.ice_due = s.agent.next_timeout();
     }
     s.drain_ice(now, out);
     if (!s.ice_dead) {
@@ -261,6 +292,7 @@ void stream::impl::on_stun(const stun::transport_address& from, std::span<std::u
         return;
     }
     agent.on_packet(from, bytes, now, 0);
+    ice_due = agent.next_timeout();
     drain_ice(now, out);
 }
 

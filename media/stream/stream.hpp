@@ -1,10 +1,10 @@
 #pragma once
 // One call's real media, sans-I/O: ICE (media/ice) on the engine's socket, DTLS-SRTP
 // (media/dtls, media/srtp) once a pair is selected, then Opus over SRTP both ways
-// (media/rtp): our pre-encoded tone (or encoded silence when muted, or an echo of what we
-// receive), RTCP SR/RR with rtcp-mux, receive statistics, sampled tone detection, and the
-// media checks with their rule ids. The engine (engine/media) feeds it datagrams and
-// 20 ms ticks through media::endpoint.
+// (media/rtp): our tone, pre-encoded or encoded live (or encoded silence when muted, or an
+// echo of what we receive), RTCP SR/RR with rtcp-mux, receive statistics, sampled tone
+// detection, and the media checks with their rule ids. The engine (engine/media) feeds it
+// datagrams and 20 ms ticks through media::endpoint.
 
 #include <cstdint>
 #include <memory>
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/core/clock.hpp"
+#include "media/rtp/opus_live_encoder.hpp"
 #include "media/sdp/attributes.hpp"
 #include "media/stream/endpoint.hpp"
 #include "media/stream/stream_stats.hpp"
@@ -35,6 +36,12 @@ enum class dtls_side : std::uint8_t { client, server };  // a=setup active / pas
 // What we send once SRTP is up: our tone (a phone, `serve --media tone`), an echo of the
 // peer's packets re-protected with our keys (`serve --media echo`), or nothing.
 enum class send_mode : std::uint8_t { tone, echo, none };
+// Where the Opus frames of send_mode::tone come from: the worker's clip of our tone,
+// encoded once and replayed (no encoding per call: the cheap default), or an encoder of our
+// own that makes and encodes our tone every 20 ms as a browser's sender does (real
+// CPU-shaped load; ≈47 KB of libopus state per call, see media/rtp/opus_live_encoder.hpp).
+// Either way the far end hears the same tone, at the same timestamps and sequence.
+enum class opus_source : std::uint8_t { replay, live };
 // RFC 3264 direction from our side: do we send, do we expect to receive.
 struct flow {
     bool send = true;
@@ -65,8 +72,12 @@ struct stream_config {
     stun::transport_address local_address;  // our host candidate (the engine's port)
     send_mode mode = send_mode::tone;
     std::uint64_t tone_index = 0;  // which grid tone we send (rtp::frequency_for_call)
-    std::uint8_t opus_pt = 111;    // negotiated payload type
-    std::uint32_t ssrc = 0;        // ours (also a=ssrc in our SDP)
+    opus_source opus = opus_source::replay;
+    // libopus complexity (0..10) of the live encoder; unused by replay. Default: what
+    // WebRTC uses on desktop.
+    int opus_complexity = rtp::webrtc_opus_complexity;
+    std::uint8_t opus_pt = 111;  // negotiated payload type
+    std::uint32_t ssrc = 0;      // ours (also a=ssrc in our SDP)
     // Decode a window of received frames every this many ms to tell tone, silence or
     // another call's tone (0 = never decode; tone checks then report nothing).
     std::uint32_t detect_every_ms = 1000;

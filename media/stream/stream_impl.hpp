@@ -13,6 +13,7 @@
 #include "media/dtls/fingerprint.hpp"
 #include "media/dtls/session.hpp"
 #include "media/ice/agent.hpp"
+#include "media/rtp/opus_live_encoder.hpp"
 #include "media/rtp/receive_stats.hpp"
 #include "media/rtp/rtp_header.hpp"
 #include "media/srtp/session.hpp"
@@ -74,6 +75,10 @@ struct stream::impl {
     ice::agent agent;
     bool ice_connected = false;
     bool ice_dead = false;  // failed or timed out: nothing more is sent
+    // agent.next_timeout(), kept after each call that feeds the agent (set_remote,
+    // on_packet, on_timer: nothing else moves it), so a tick of an established call does
+    // not walk the agent's pairs and transactions to learn that nothing is due.
+    core::time_point ice_due = core::time_point::max();
     bool have_peer = false;
     stun::transport_address peer;  // where DTLS, RTP and RTCP go
 
@@ -96,7 +101,10 @@ struct stream::impl {
     core::time_point flow_changed{};
     bool muted = false;
     core::time_point mute_changed{};
-    std::shared_ptr<const rtp::opus_tone_clip> clip;
+    std::shared_ptr<const rtp::opus_tone_clip> clip;  // opus_source::replay
+    // opus_source::live only: our own encoder (≈47 KB with libopus' state), never made for
+    // replay, echo or none.
+    std::unique_ptr<rtp::opus_live_encoder> live;
     std::uint32_t ssrc = 0;
     std::uint16_t seq = 0;
     std::uint32_t ts_base = 0;
@@ -163,6 +171,12 @@ struct stream::impl {
 
     // stream_rtp.cpp
     void send_tone(core::time_point now, datagram_sink& out);
+    // One tone (or silence) packet of ours into `room`: the clip's frame, or a frame of
+    // the live encoder. Bytes written (header + payload).
+    core::result<std::size_t, rtp::errc> write_replay_packet(const rtp::rtp_header& h,
+                                                             std::span<std::uint8_t> room) noexcept;
+    core::result<std::size_t, rtp::errc> write_live_packet(const rtp::rtp_header& h,
+                                                           std::span<std::uint8_t> room) noexcept;
     void on_rtp(std::span<std::uint8_t> bytes, core::time_point now, datagram_sink& out);
     void echo(const rtp::rtp_packet_view& in, datagram_sink& out);
     void track_source(std::uint32_t source, core::time_point now);

@@ -1,9 +1,11 @@
-// RTP both ways for a stream: our tone (or encoded silence) every tick, SRTP unprotect and
-// receive statistics for what arrives, and the echo of the peer's packets.
+// RTP both ways for a stream: our tone (or encoded silence) every tick, replayed from the
+// worker's clip or encoded live, SRTP unprotect and receive statistics for what arrives, and
+// the echo of the peer's packets.
 
 #include <algorithm>
 #include <cstring>
 
+#include "media/rtp/opus_live_encoder.hpp"
 #include "media/rtp/opus_tone.hpp"
 #include "media/stream/stream_impl.hpp"
 
@@ -35,26 +37,46 @@ void stream::impl::send_tone(core::time_point now, datagram_sink& out) {
         talkspurt_start = true;  // RFC 3551 §4.1: the marker opens the next talkspurt
         return;
     }
-    // A muted (disabled) WebRTC track keeps sending frames of encoded silence.
-    const std::span<const std::uint8_t> payload =
-        muted ? clip->silence_frame() : clip->frame(frames);
     rtp::rtp_header h;
     h.payload_type = cfg.opus_pt;
     h.marker = talkspurt_start;
     h.sequence = seq;
     h.timestamp = rtp::opus_frame_timestamp(ts_base, frames);
     h.ssrc = ssrc;
-    auto length = rtp::write_rtp_packet(
-        h, {}, payload, 0, std::span<std::uint8_t>(tx.data(), tx.size() - srtp_tag_room));
+    const std::span<std::uint8_t> room(tx.data(), tx.size() - srtp_tag_room);
+    auto length = live ? write_live_packet(h, room) : write_replay_packet(h, room);
     if (!length || !protect_and_send(*length, out)) {
-        return;
+        return;  // nothing sent: sequence and counters stay, the media clock runs on
     }
     ++seq;
     talkspurt_start = false;
     last_ts = h.timestamp;
     ++st.packets_sent;
-    octets_sent += static_cast<std::uint32_t>(payload.size());
+    octets_sent += static_cast<std::uint32_t>(*length - rtp::rtp_header_size(h, 0));
     sent_since_report = true;
+}
+
+core::result<std::size_t, rtp::errc> stream::impl::write_replay_packet(
+    const rtp::rtp_header& h, std::span<std::uint8_t> room) noexcept {
+    // A muted (disabled) WebRTC track keeps sending frames of encoded silence.
+    const std::span<const std::uint8_t> payload =
+        muted ? clip->silence_frame() : clip->frame(frames);
+    return rtp::write_rtp_packet(h, {}, payload, 0, room);
+}
+
+core::result<std::size_t, rtp::errc> stream::impl::write_live_packet(
+    const rtp::rtp_header& h, std::span<std::uint8_t> room) noexcept {
+    auto header = rtp::write_rtp_header(h, {}, room);
+    if (!header) {
+        return header;
+    }
+    // Encoded straight into the packet after its header: no copy, no buffer per frame. A
+    // muted track feeds the same encoder digital silence (a disabled track still sends).
+    auto payload = live->encode_next(muted, room.subspan(*header));
+    if (!payload) {
+        return core::unexpected(payload.error());
+    }
+    return *header + *payload;
 }
 
 void stream::impl::echo(const rtp::rtp_packet_view& in, datagram_sink& out) {

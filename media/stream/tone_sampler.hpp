@@ -7,7 +7,8 @@
 //
 // Decoding is at 8 kHz: the tone grid (300..3000 Hz on 50 Hz steps, media/rtp/opus_tone.hpp)
 // fits below 4 kHz and every grid tone is still a whole number of periods in 20 ms (160
-// samples), so the Goertzel bins stay orthogonal at a sixth of the work of 48 kHz.
+// samples), so the Goertzel bins stay orthogonal at a sixth of the work of 48 kHz. The
+// measuring and the verdict are rtp::tone_detector's (media/rtp/tone_detector.hpp).
 
 #include <array>
 #include <cstddef>
@@ -39,7 +40,7 @@ public:
     static constexpr int sample_rate = 8000;
     static constexpr std::size_t frame_samples = 160;  // 20 ms at 8 kHz
 
-    // nullptr when libopus cannot make a decoder.
+    // nullptr when libopus cannot make a decoder (or the detector cannot be made).
     static std::unique_ptr<tone_sampler> create(const tone_sampler_options& options = {});
     ~tone_sampler();
     tone_sampler(const tone_sampler&) = delete;
@@ -55,17 +56,13 @@ public:
     std::uint64_t windows_refused() const noexcept { return refused_; }
 
 private:
-    static constexpr std::size_t candidates = 56;  // 55 grid tones, padded for vector lanes
-    explicit tone_sampler(const tone_sampler_options& options, OpusDecoder* decoder);
-    void measure(std::span<const float> pcm) noexcept;
+    tone_sampler(const tone_sampler_options& options, OpusDecoder* decoder,
+                 rtp::tone_detector detector);
 
     tone_sampler_options options_;
-    OpusDecoder* decoder_ = nullptr;                // owned
-    std::array<float, candidates> coefficients_{};  // 2·cos(2π f / fs) per grid tone
-    std::array<double, candidates> tone_energy_{};
-    double energy_ = 0;
-    std::size_t samples_ = 0;
-    std::array<float, 960> pcm_{};  // one packet of up to 120 ms at 8 kHz
+    OpusDecoder* decoder_ = nullptr;  // owned
+    rtp::tone_detector detector_;     // the grid at 8 kHz; reset before each window
+    std::array<float, 960> pcm_{};    // one packet of up to 120 ms at 8 kHz
     double tokens_ = 0;
     core::time_point last_refill_{};
     bool refilled_ = false;

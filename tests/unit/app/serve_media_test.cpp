@@ -53,6 +53,7 @@ TEST(serve_media, bad_values_name_the_option) {
         {calling("ECHO"), true, "--media ECHO"},
         {calling("echo", "media.example.com"), true, "--media-ip media.example.com"},
         {calling("echo", "0.0.0.0"), true, "wildcard"},
+        {calling("tone", "::"), true, "--media-ip ::: a wildcard"},
         {calling("none", "127.0.0.1"), true, "--media-ip has nothing to bind"},
         {calling("tone"), false, "--media needs --call-rate"},
         {calling("", "127.0.0.1"), false, "--media-ip needs --call-rate"},
@@ -61,6 +62,15 @@ TEST(serve_media, bad_values_name_the_option) {
         auto m = serve_media_options(c.options, c.calls);
         ASSERT_FALSE(m.has_value()) << c.words;
         EXPECT_NE(m.error().find(c.words), std::string::npos) << m.error();
+    }
+}
+
+TEST(serve_media, media_ip_errors_are_the_targets_own) {
+    // One check for serve and the embedded target (target::check_media_ip), word for word.
+    for (const char* ip : {"media.example.com", "0.0.0.0", "::"}) {
+        auto m = serve_media_options(calling("echo", ip), true);
+        ASSERT_FALSE(m.has_value()) << ip;
+        EXPECT_EQ(m.error(), target::check_media_ip(ip));
     }
 }
 

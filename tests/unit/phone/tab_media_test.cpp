@@ -182,6 +182,28 @@ TEST(TabMedia, CalleeAnswersAnIceLiteOfferWithRealMediaBothWays) {
     EXPECT_EQ(pm.worker->engine().stats().endpoints, 0U);  // detached
 }
 
+TEST(TabMedia, CalleeEncodingLiveIsHeardAndHearsItsOwnToneBack) {
+    // The scenario's media.encode: live, complexity 5: the phone's stream encodes its tone
+    // every 20 ms; the far end's echo brings it back and the phone's checks recognise it.
+    call_fixture f{documented};
+    phone_media_env pm(f, true);
+    f.env->media.live_opus = true;
+    f.env->media.opus_complexity = 5;
+    far_media far(f.io);
+    ASSERT_TRUE(answer_call(f, far.offer(media::send_mode::echo)));
+    far.start(last_response(f, "m1").body(), true, sdp::setup_role::actpass);
+    ASSERT_TRUE(f.wait([&] { return far.received() > 60; }, 8s));
+    f.wait([] { return false; }, 400ms);
+    EXPECT_EQ(f.phone->hangup(core::clock::now()), "");
+    ASSERT_TRUE(f.wait([&] { return f.episode().media.has_value(); }));
+    const media::stream_stats& m = *f.episode().media;
+    EXPECT_TRUE(m.srtp_up);
+    EXPECT_GT(m.packets_sent, 60U);
+    EXPECT_GT(m.packets_received, 40U);
+    EXPECT_EQ(m.last_heard, media::heard::expected_tone);
+    EXPECT_TRUE(f.episode().findings.empty()) << f.episode().findings.front().rule;
+}
+
 TEST(TabMedia, HoldFollowsTheNegotiatedDirectionAndMediaWhileHeldIsAFinding) {
     call_fixture f{sdk205};
     phone_media_env pm(f, true);

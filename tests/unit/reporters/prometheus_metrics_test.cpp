@@ -190,12 +190,15 @@ TEST(prometheus_metrics, media_counters_and_the_live_gauge) {
     }
 }
 
-TEST(prometheus_metrics, media_send_lateness_histogram_and_skipped_ticks) {
+TEST(prometheus_metrics, media_send_lateness_histogram_and_the_engine_counters) {
     core::stats s;
     for (std::chrono::microseconds late : {30us, 80us, 400us, 900us, 1800us, 12000us}) {
         s.media_send_lateness.record(late);
     }
     s.media_ticks_skipped = 41;
+    s.media_unroutable = 6;
+    s.media_send_errors = 3;
+    s.media_receive_errors = 2;
     const std::string text = prometheus_text(metric_families(s, "soak", 0));
     for (const char* line : {
              "# TYPE ringstorm_media_send_lateness_seconds histogram",
@@ -207,6 +210,14 @@ TEST(prometheus_metrics, media_send_lateness_histogram_and_skipped_ticks) {
              "ringstorm_media_send_lateness_seconds_count{scenario=\"soak\"} 6",
              "# TYPE ringstorm_media_ticks_skipped_total counter",
              "ringstorm_media_ticks_skipped_total{scenario=\"soak\"} 41",
+             "# TYPE ringstorm_media_unroutable_total counter",
+             "ringstorm_media_unroutable_total{scenario=\"soak\"} 6",
+             "# TYPE ringstorm_media_send_errors_total counter",
+             "ringstorm_media_send_errors_total{scenario=\"soak\"} 3",
+             "# HELP ringstorm_media_receive_errors_total Media receive failures and truncated "
+             "datagrams (dropped)",
+             "# TYPE ringstorm_media_receive_errors_total counter",
+             "ringstorm_media_receive_errors_total{scenario=\"soak\"} 2",
          }) {
         EXPECT_NE(text.find(line), std::string::npos) << "missing: " << line << "\n" << text;
     }

@@ -138,5 +138,25 @@ TEST(SdpWebrtc, NegotiationErrors) {
     EXPECT_EQ(b.error(), negotiation_error::no_audio);
 }
 
+TEST(SdpWebrtc, AnIpv6AddressIsDeclaredIp6) {
+    webrtc_audio_params p = params();
+    p.origin_address = "::1";
+    p.connection_address = "::1";
+    p.candidates[0].address = "::1";
+    const session_description sd = build_webrtc_audio(p);
+    EXPECT_EQ(sd.origin.addrtype, "IP6");
+    ASSERT_EQ(sd.media[0].connections.size(), 1u);
+    EXPECT_EQ(sd.media[0].connections[0].addrtype, "IP6");
+    EXPECT_EQ(sd.media[0].connections[0].address, "::1");
+    const std::string wire = serialize(sd);
+    EXPECT_NE(wire.find("c=IN IP6 ::1\r\n"), std::string::npos) << wire;
+    EXPECT_NE(wire.find("o=- 4611731400430051336 "), std::string::npos) << wire;
+    auto back = parse(wire);
+    ASSERT_TRUE(back.has_value()) << back.error().to_string();
+    EXPECT_TRUE(*back == sd);
+    // An IPv4 address keeps IP4.
+    EXPECT_EQ(build_webrtc_audio(params()).media[0].connections[0].addrtype, "IP4");
+}
+
 }  // namespace
 }  // namespace ringstorm::sdp

@@ -7,25 +7,12 @@
 namespace ringstorm::media::test {
 namespace {
 
-side phone(std::uint64_t tone) {
-    side s;
-    s.ice = ice_mode::controlling;
-    s.dtls = dtls_side::client;
-    s.tone = tone;
-    return s;
-}
+// The phone's tone replayed or encoded live: muted, both send silence through the encoder.
+class StreamChecksSource : public ::testing::TestWithParam<opus_source> {};
 
-side target(send_mode mode, std::uint64_t tone = 0) {
-    side s;
-    s.ice = ice_mode::lite;
-    s.dtls = dtls_side::server;
-    s.mode = mode;
-    s.tone = tone;
-    return s;
-}
-
-TEST(StreamChecks, MuteThroughAnEchoIsHeardAsSilence) {
+TEST_P(StreamChecksSource, MuteThroughAnEchoIsHeardAsSilence) {
     side p = phone(5);
+    p.opus = GetParam();
     p.peer_echoes = true;
     call c(p, target(send_mode::echo));
     c.start();
@@ -39,6 +26,12 @@ TEST(StreamChecks, MuteThroughAnEchoIsHeardAsSilence) {
     EXPECT_EQ(c.a->stats().last_heard, heard::expected_tone);
     EXPECT_TRUE(c.a->stats().findings.empty()) << findings(c.a->stats());
 }
+
+INSTANTIATE_TEST_SUITE_P(ReplayAndLive, StreamChecksSource,
+                         ::testing::Values(opus_source::replay, opus_source::live),
+                         [](const auto& info) {
+                             return info.param == opus_source::live ? "Live" : "Replay";
+                         });
 
 TEST(StreamChecks, MuteEchoedAsToneIsMuteNotSilent) {
     // A fake echo: the far end keeps sending our own tone whatever we send it.

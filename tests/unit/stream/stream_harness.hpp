@@ -197,10 +197,31 @@ struct side {
     dtls_side dtls = dtls_side::client;
     send_mode mode = send_mode::tone;
     std::uint64_t tone = 0;
+    opus_source opus = opus_source::replay;
+    int opus_complexity = rtp::webrtc_opus_complexity;
     std::optional<std::uint64_t> expected_tone;
     bool peer_echoes = false;
     std::uint32_t detect_every_ms = 500;
 };
+
+// The pair most tests run: a browser-like phone (full controlling ICE, DTLS client) sending
+// grid tone `tone`, against a serve-like target (ICE-lite, DTLS server) in `mode`.
+inline side phone(std::uint64_t tone) {
+    side s;
+    s.ice = ice_mode::controlling;
+    s.dtls = dtls_side::client;
+    s.tone = tone;
+    return s;
+}
+
+inline side target(send_mode mode, std::uint64_t tone = 0) {
+    side s;
+    s.ice = ice_mode::lite;
+    s.dtls = dtls_side::server;
+    s.mode = mode;
+    s.tone = tone;
+    return s;
+}
 
 inline stream_config make_config(const side& s, const char* ufrag, const transport_address& local,
                                  std::uint64_t seed) {
@@ -213,6 +234,8 @@ inline stream_config make_config(const side& s, const char* ufrag, const transpo
     c.local_address = local;
     c.mode = s.mode;
     c.tone_index = s.tone;
+    c.opus = s.opus;
+    c.opus_complexity = s.opus_complexity;
     c.ssrc = static_cast<std::uint32_t>(0x1000 + seed);
     c.expected_tone = s.expected_tone;
     c.peer_echoes = s.peer_echoes;

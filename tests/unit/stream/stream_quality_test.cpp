@@ -9,28 +9,12 @@
 namespace ringstorm::media::test {
 namespace {
 
-side phone(std::uint64_t tone) {
-    side s;
-    s.ice = ice_mode::controlling;
-    s.dtls = dtls_side::client;
-    s.tone = tone;
-    return s;
-}
-
-side tone_target(std::uint64_t tone) {
-    side s;
-    s.ice = ice_mode::lite;
-    s.dtls = dtls_side::server;
-    s.tone = tone;
-    return s;
-}
-
 bool from_b_rtp(const call& c, const datagram& d) {
     return d.from == c.b_addr && classify(d.bytes) == kind::rtp;
 }
 
 TEST(StreamQuality, CleanPathHasNoLossNoJitterAndAGoodMos) {
-    call c(phone(1), tone_target(2));
+    call c(phone(1), target(send_mode::tone, 2));
     c.start();
     c.net.run_for(5s);
     const stream_stats& a = c.a->stats();
@@ -42,7 +26,7 @@ TEST(StreamQuality, CleanPathHasNoLossNoJitterAndAGoodMos) {
 }
 
 TEST(StreamQuality, DroppedPacketsAreLossAndLowerTheMos) {
-    call c(phone(1), tone_target(2));
+    call c(phone(1), target(send_mode::tone, 2));
     std::size_t n = 0;
     c.net.drop = [&](const datagram& d) { return from_b_rtp(c, d) && ++n % 10 == 5; };
     c.start();
@@ -61,7 +45,7 @@ TEST(StreamQuality, DroppedPacketsAreLossAndLowerTheMos) {
 }
 
 TEST(StreamQuality, VaryingDelayIsJitter) {
-    call c(phone(1), tone_target(2));
+    call c(phone(1), target(send_mode::tone, 2));
     std::size_t n = 0;
     c.net.delay = [&](const datagram& d) -> core::duration {
         if (!from_b_rtp(c, d)) {
@@ -79,7 +63,7 @@ TEST(StreamQuality, VaryingDelayIsJitter) {
 }
 
 TEST(StreamQuality, RoundTripTimeFromReportsOverA40msPath) {
-    call c(phone(1), tone_target(2));
+    call c(phone(1), target(send_mode::tone, 2));
     c.net.delay = [](const datagram&) { return 40ms; };
     c.start();
     c.net.run_for(15s);
@@ -94,7 +78,7 @@ TEST(StreamQuality, RoundTripTimeFromReportsOverA40msPath) {
 TEST(StreamQuality, EchoTargetReportsRttToo) {
     side p = phone(1);
     p.peer_echoes = true;
-    side t = tone_target(0);
+    side t = target(send_mode::tone, 0);
     t.mode = send_mode::echo;
     call c(p, t);
     c.net.delay = [](const datagram&) { return 40ms; };
@@ -105,7 +89,7 @@ TEST(StreamQuality, EchoTargetReportsRttToo) {
 }
 
 TEST(StreamQuality, StopSendsByeAndThenNothing) {
-    call c(phone(1), tone_target(2));
+    call c(phone(1), target(send_mode::tone, 2));
     c.start();
     c.net.run_for(8s);
     std::size_t last_report = 0;
@@ -143,7 +127,7 @@ TEST(StreamQuality, LostFinalDtlsFlightIsAnsweredAgain) {
     fast.initial_retransmit = std::chrono::milliseconds(20);
     static worker wa(fast);
     static worker wb(fast);
-    call c(phone(1), tone_target(2), 1, wa, wb);
+    call c(phone(1), target(send_mode::tone, 2), 1, wa, wb);
     std::size_t server_dtls = 0;
     c.net.drop = [&](const datagram& d) {
         // The server's second flight is ChangeCipherSpec + Finished.

@@ -197,5 +197,24 @@ TEST(embedded_target, bad_options_are_refused_with_a_reason) {
     EXPECT_FALSE(embedded_target::start(o));
 }
 
+TEST(embedded_target, media_ip_must_be_an_address_a_phone_can_send_to) {
+    EXPECT_EQ(check_media_ip("192.0.2.7"), "");
+    EXPECT_EQ(check_media_ip("::1"), "");
+    EXPECT_EQ(check_media_ip("media.example.com"),
+              "--media-ip media.example.com: not an IPv4 or IPv6 address");
+    for (const char* wildcard : {"0.0.0.0", "::", "0:0::0"}) {
+        EXPECT_EQ(check_media_ip(wildcard),
+                  std::string("--media-ip ") + wildcard +
+                      ": a wildcard is no address a phone can send to; give the host's own");
+    }
+    // start() holds any caller to it, not only serve's option parsing.
+    target_options o = options_for("ws", 1);
+    o.calls.how = call_options::mode::each_binding;
+    o.media.ip = "0.0.0.0";
+    auto started = embedded_target::start(o);
+    ASSERT_FALSE(started);
+    EXPECT_EQ(started.error(), check_media_ip("0.0.0.0"));
+}
+
 }  // namespace
 }  // namespace ringstorm::target
