@@ -95,7 +95,8 @@ std::vector<MetricFamily> metric_families(const core::stats& s, std::string_view
                                           std::uint64_t live_phones) {
     std::vector<MetricFamily> out;
 
-    family_builder phones("ringstorm_phones", "Phones by state (planned, started, live, registered, failed)",
+    family_builder phones("ringstorm_phones",
+                          "Phones by state (planned, started, live, registered, failed)",
                           MetricType::Gauge, scenario);
     phones.gauge({{"state", "planned"}}, static_cast<double>(s.phones_planned));
     phones.gauge({{"state", "started"}}, static_cast<double>(s.phones_started));
@@ -105,15 +106,16 @@ std::vector<MetricFamily> metric_families(const core::stats& s, std::string_view
     out.push_back(std::move(phones.family));
 
     family_builder regs("ringstorm_registrations_total",
-                        "REGISTER attempts (initial, refresh, recovery) by outcome", MetricType::Counter,
-                        scenario);
+                        "REGISTER attempts (initial, refresh, recovery) by outcome",
+                        MetricType::Counter, scenario);
     for (std::size_t i = 0; i < core::registration_result_count; ++i) {
         regs.counter({{"result", core::to_string(static_cast<core::registration_result>(i))}},
                      static_cast<double>(s.registrations[i]));
     }
     out.push_back(std::move(regs.family));
 
-    family_builder calls("ringstorm_calls_total", "Calls by outcome", MetricType::Counter, scenario);
+    family_builder calls("ringstorm_calls_total", "Calls by outcome", MetricType::Counter,
+                         scenario);
     calls.counter({{"result", "offered"}}, static_cast<double>(s.calls_offered));
     calls.counter({{"result", "answered"}}, static_cast<double>(s.calls_answered));
     calls.counter({{"result", "completed"}}, static_cast<double>(s.calls_completed));
@@ -125,15 +127,17 @@ std::vector<MetricFamily> metric_families(const core::stats& s, std::string_view
     out.push_back(std::move(active.family));
 
     family_builder steps("ringstorm_step_duration_seconds",
-                         "Latency of each step, from when its action was due", MetricType::Histogram,
-                         scenario);
+                         "Latency of each step, from when its action was due",
+                         MetricType::Histogram, scenario);
     for (core::step step : core::all_steps) {
-        histogram_metric(steps.add({{"step", core::to_string(step)}}), s.latency[core::index(step)]);
+        histogram_metric(steps.add({{"step", core::to_string(step)}}),
+                         s.latency[core::index(step)]);
     }
     out.push_back(std::move(steps.family));
 
     family_builder violations("ringstorm_contract_violations_total",
-                              "SDK callback contract violations by rule", MetricType::Counter, scenario);
+                              "SDK callback contract violations by rule", MetricType::Counter,
+                              scenario);
     for (const auto& [rule, n] : s.contract_violations.entries()) {
         violations.counter({{"rule", rule}}, static_cast<double>(n));
     }
@@ -157,7 +161,8 @@ std::vector<MetricFamily> metric_families(const core::stats& s, std::string_view
     }
     out.push_back(std::move(sip.family));
 
-    family_builder packets("ringstorm_media_packets_total", "RTP packets", MetricType::Counter, scenario);
+    family_builder packets("ringstorm_media_packets_total", "RTP packets", MetricType::Counter,
+                           scenario);
     packets.counter({{"direction", "sent"}}, static_cast<double>(s.media_packets_sent));
     packets.counter({{"direction", "received"}}, static_cast<double>(s.media_packets_received));
     out.push_back(std::move(packets.family));
@@ -217,6 +222,10 @@ std::vector<MetricFamily> metric_families(const core::stats& s, std::string_view
     out.push_back(single_counter("ringstorm_media_receive_errors_total",
                                  "Media receive failures and truncated datagrams (dropped)",
                                  scenario, s.media_receive_errors));
+    out.push_back(single_counter("ringstorm_media_socket_drops_total",
+                                 "Media datagrams dropped by Ringstorm's own full receive buffers "
+                                 "(it fell behind: that loss is not the target's)",
+                                 scenario, s.media_socket_drops));
 
     family_builder errors("ringstorm_protocol_errors_total", "Protocol errors by kind",
                           MetricType::Counter, scenario);

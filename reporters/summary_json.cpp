@@ -102,7 +102,10 @@ json media_section(const core::stats& s) {
                 {"ticks_skipped", s.media_ticks_skipped},
                 {"unroutable", s.media_unroutable},
                 {"send_errors", s.media_send_errors},
-                {"receive_errors", s.media_receive_errors}};
+                {"receive_errors", s.media_receive_errors},
+                // Datagrams our own full socket buffers dropped: the part of packets_lost
+                // that is Ringstorm's overload, not the target's or the network's.
+                {"socket_drops", s.media_socket_drops}};
 }
 
 json thresholds_section(const std::vector<threshold_result>& thresholds) {

@@ -53,8 +53,8 @@ double cpu_seconds(pid_t pid) {
     const char* p = std::strrchr(buf, ')');  // the command name may hold spaces
     unsigned long ut = 0;
     unsigned long st = 0;
-    if (p == nullptr || std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
-                                    &ut, &st) != 2) {
+    if (p == nullptr ||
+        std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2) {
         return 0;
     }
     return static_cast<double>(ut + st) / static_cast<double>(sysconf(_SC_CLK_TCK));
@@ -193,7 +193,8 @@ int main(int argc, char** argv) {
             received += got;
         }
         timespec ts{};
-        const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(due.time_since_epoch());
+        const auto ns =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(due.time_since_epoch());
         ts.tv_sec = static_cast<time_t>(ns.count() / 1000000000);
         ts.tv_nsec = static_cast<long>(ns.count() % 1000000000);
         ::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr);
@@ -243,8 +244,7 @@ int main(int argc, char** argv) {
     ::kill(child, SIGTERM);
     ::waitpid(child, nullptr, 0);
     std::sort(lateness_us.begin(), lateness_us.end());
-    const double p99 =
-        lateness_us.empty() ? 0 : lateness_us[lateness_us.size() * 99 / 100];
+    const double p99 = lateness_us.empty() ? 0 : lateness_us[lateness_us.size() * 99 / 100];
     const double call_packets = static_cast<double>(sent - sent0);
     std::printf("udp_floor: %d calls, %d-byte datagrams, %.1f s measured\n", calls, payload, span);
     std::printf("  sent %lld, echoed back %lld (%.2f %%, whole run)\n", sent, received,

@@ -144,6 +144,7 @@ void stats::merge(const stats& other) {
     media_unroutable += other.media_unroutable;
     media_send_errors += other.media_send_errors;
     media_receive_errors += other.media_receive_errors;
+    media_socket_drops += other.media_socket_drops;
 }
 
 }  // namespace ringstorm::core

@@ -151,6 +151,7 @@ struct stats {
     std::uint64_t media_unroutable = 0;      // datagrams no call's stream claimed
     std::uint64_t media_send_errors = 0;     // datagrams not sent (refused, buffer full, oversize)
     std::uint64_t media_receive_errors = 0;  // receive failures and truncated datagrams
+    std::uint64_t media_socket_drops = 0;    // dropped by our own full receive buffers
 
     // Records one latency sample of step s.
     void record(step s, std::chrono::nanoseconds d) noexcept { latency[index(s)].record(d); }

@@ -56,6 +56,10 @@ struct port final : datagram_sink {
     std::unordered_map<std::string, member*, ufrag_hash, std::equal_to<>> ufrags;
     std::vector<member*> members;  // attached here
     port_kind kind = port_kind::dedicated;
+    std::uint32_t drops_seen = 0;  // the socket's SO_RXQ_OVFL count already in the stats
+    // Full batches drain() may take in one turn (engine_receive.cpp): doubled each turn
+    // that ends with the socket still full, back to the minimum when it ends short.
+    std::uint8_t round_limit = 2;
 };
 
 // An attached endpoint. Owned by its slot's list so a detach during that slot's iteration
@@ -121,7 +125,7 @@ struct media_engine::impl {
     std::unordered_map<endpoint*, member*> members;
     std::array<std::vector<std::unique_ptr<member>>, slot_schedule::slots> slots;
     std::array<std::size_t, slot_schedule::slots> slot_load{};  // alive members per slot
-    int iterating_slot = -1;    // the slot on_timer is walking, compacted afterwards
+    int iterating_slot = -1;  // the slot on_timer is walking, compacted afterwards
     // A detach during that walk left a dead member in it: compact after the walk (only
     // then, so a tick does not pass over its whole slot twice).
     std::array<bool, slot_schedule::slots> slot_dirty{};

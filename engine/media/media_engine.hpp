@@ -57,6 +57,9 @@ struct engine_stats {
     core::histogram send_lateness;
     std::uint64_t ticks_skipped = 0;   // slot ticks skipped after a stall of more than 20 ms
     std::uint64_t receive_errors = 0;  // recvmmsg failures and truncated datagrams (dropped)
+    // Datagrams the kernel dropped because a port's receive buffer was full (SO_RXQ_OVFL):
+    // this process fell behind, so that much of any loss the streams report is its own.
+    std::uint64_t socket_drops = 0;
     std::size_t endpoints = 0;         // attached now
     std::size_t ports = 0;             // open now
 };

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -30,14 +31,28 @@ public:
         return (msgs_[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
     }
     std::size_t capacity() const noexcept { return msgs_.size(); }
+    // SO_RXQ_OVFL (socket(7)): how many datagrams the socket has dropped since it was opened
+    // because its receive buffer was full, as the kernel stamped the last datagram of the
+    // last receive; nullopt when none carried it (the option is off, or nothing came).
+    // Those drops are the receiver's own doing, not the network's.
+    std::optional<std::uint32_t> drops() const noexcept;
 
 private:
+    // One control buffer per message, room for the SO_RXQ_OVFL counter.
+    static constexpr std::size_t control_bytes = CMSG_SPACE(sizeof(std::uint32_t));
+
     std::size_t max_datagram_;
     std::vector<std::uint8_t> data_;
     std::vector<iovec> iov_;
     std::vector<sockaddr_storage> names_;
     std::vector<mmsghdr> msgs_;
+    std::vector<std::uint64_t> control_;  // control_bytes per message, 8-byte aligned
+    int received_ = 0;
 };
+
+// The socket's receive queue holds a quarter of its buffer or more (SO_MEMINFO: one
+// getsockopt): the reader is falling behind and drops are near. True when it cannot tell.
+bool receive_queue_filling(int fd) noexcept;
 
 class send_batch {
 public:

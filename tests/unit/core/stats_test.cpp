@@ -55,6 +55,7 @@ std::unique_ptr<stats> busy_worker(std::uint64_t k) {
     s->media_unroutable = 5 * k;
     s->media_send_errors = 2 * k;
     s->media_receive_errors = k;
+    s->media_socket_drops = 4 * k;
     return s;
 }
 
@@ -170,6 +171,7 @@ TEST(stats, merge_adds_every_field) {
     EXPECT_EQ(s.media_unroutable, 15u);
     EXPECT_EQ(s.media_send_errors, 6u);
     EXPECT_EQ(s.media_receive_errors, 3u);
+    EXPECT_EQ(s.media_socket_drops, 12u);
 
     const histogram& reg = s.latency[index(step::register_)];
     EXPECT_EQ(reg.count(), 300u);

@@ -293,44 +293,6 @@ TEST_F(engine_fixture, close_port_detaches_its_endpoints_even_from_a_callback) {
     EXPECT_FALSE(peer.receive(false));
 }
 
-TEST_F(engine_fixture, a_port_closed_while_its_socket_is_ready_gets_no_stale_event) {
-    // Both sockets are readable in one turn; whichever is drained first closes the other
-    // and opens a new port, which may get the closed socket's fd number. The event already
-    // taken for the closed port must reach nobody: not its endpoint, not the new port's.
-    const port_id p1 = open("127.0.0.1", port_kind::dedicated);
-    const port_id p2 = open("127.0.0.1", port_kind::dedicated);
-    recording_endpoint a;
-    recording_endpoint b;
-    recording_endpoint fresh;
-    engine.attach(p1, a);
-    engine.attach(p2, b);
-    port_id reopened = 0;
-    const auto close_the_other = [&](port_id other) {
-        return [&, other](const stun::transport_address&, std::span<std::uint8_t>,
-                          datagram_sink&) {
-            if (reopened == 0) {
-                engine.close_port(other);
-                reopened = open("127.0.0.1", port_kind::dedicated);
-                engine.attach(reopened, fresh);
-            }
-        };
-    };
-    a.on_datagram_hook = close_the_other(p2);
-    b.on_datagram_hook = close_the_other(p1);
-    udp_peer peer;
-    peer.send_to(engine.local_address(p1), "one");
-    peer.send_to(engine.local_address(p2), "two");
-    run_for(io, 30ms);
-    EXPECT_EQ(a.datagrams.size() + b.datagrams.size(), 1u);  // the closed one heard nothing
-    EXPECT_TRUE(fresh.datagrams.empty());
-    EXPECT_EQ(engine.stats().ports, 2u);
-    EXPECT_EQ(engine.stats().unroutable, 0u);
-    // The new port works.
-    peer.send_to(engine.local_address(reopened), "three");
-    ASSERT_TRUE(run_until(io, [&] { return fresh.datagrams.size() == 1; }));
-    EXPECT_EQ(fresh.datagrams[0].bytes, "three");
-}
-
 TEST_F(engine_fixture, bind_errors_name_the_address_and_the_reason) {
     const port_id p = open();
     const auto taken = engine.local_address(p);

@@ -25,6 +25,7 @@ engine_stats busy_engine(std::uint64_t k) {
     e.unroutable = 5 * k;
     e.send_errors = 7 * k;
     e.receive_errors = 11 * k;
+    e.socket_drops = 13 * k;
     return e;
 }
 
@@ -39,6 +40,7 @@ TEST(record_engine, copies_the_engine_figures_into_the_stats) {
     EXPECT_EQ(s->media_unroutable, 5u);
     EXPECT_EQ(s->media_send_errors, 7u);
     EXPECT_EQ(s->media_receive_errors, 11u);
+    EXPECT_EQ(s->media_socket_drops, 13u);
 }
 
 TEST(record_engine, folding_again_replaces_instead_of_adding) {

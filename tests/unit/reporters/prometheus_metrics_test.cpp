@@ -199,6 +199,7 @@ TEST(prometheus_metrics, media_send_lateness_histogram_and_the_engine_counters) 
     s.media_unroutable = 6;
     s.media_send_errors = 3;
     s.media_receive_errors = 2;
+    s.media_socket_drops = 8;
     const std::string text = prometheus_text(metric_families(s, "soak", 0));
     for (const char* line : {
              "# TYPE ringstorm_media_send_lateness_seconds histogram",
@@ -218,6 +219,8 @@ TEST(prometheus_metrics, media_send_lateness_histogram_and_the_engine_counters) 
              "datagrams (dropped)",
              "# TYPE ringstorm_media_receive_errors_total counter",
              "ringstorm_media_receive_errors_total{scenario=\"soak\"} 2",
+             "# TYPE ringstorm_media_socket_drops_total counter",
+             "ringstorm_media_socket_drops_total{scenario=\"soak\"} 8",
          }) {
         EXPECT_NE(text.find(line), std::string::npos) << "missing: " << line << "\n" << text;
     }

@@ -239,6 +239,7 @@ TEST(SummaryJson, MediaEngineFiguresAreExtensionsInSeconds) {
     s.media_unroutable = 3;
     s.media_send_errors = 2;
     s.media_receive_errors = 5;
+    s.media_socket_drops = 9;
     const json doc = json::parse(to_summary_json(r));
     const json& media = doc["media"];
     // 201 ticks: rank ceil(0.99 × 201) = 199 is the 1.99 ms tick; the stall is the max only.
@@ -248,6 +249,7 @@ TEST(SummaryJson, MediaEngineFiguresAreExtensionsInSeconds) {
     EXPECT_EQ(media["unroutable"], 3);
     EXPECT_EQ(media["send_errors"], 2);
     EXPECT_EQ(media["receive_errors"], 5);
+    EXPECT_EQ(media["socket_drops"], 9);
     expect_shape(doc, schema_shape(), "");  // additions keep the schema's shape
 }
 
@@ -257,7 +259,7 @@ TEST(SummaryJson, MediaWithoutSamplesIsZeroWithZeroSamples) {
          {"streams", "packets_sent", "loss_ratio", "jitter_seconds_p99", "rtt_seconds_p50",
           "mos_mean", "jitter_samples", "rtt_samples", "mos_samples", "mos_min",
           "send_lateness_seconds_p99", "send_lateness_seconds_max", "ticks_skipped", "unroutable",
-          "send_errors", "receive_errors"}) {
+          "send_errors", "receive_errors", "socket_drops"}) {
         ASSERT_TRUE(media.contains(key)) << key;
         EXPECT_TRUE(media[key].is_number()) << key;
         EXPECT_EQ(media[key], 0) << key;
