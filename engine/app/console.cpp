@@ -57,7 +57,13 @@ std::string media_line(const core::stats& s) {
                   quantile_ms(s.media_jitter, 0.99).c_str(), quantile_ms(s.media_rtt, 0.5).c_str(),
                   mos, static_cast<unsigned long long>(s.media_srtp_auth_failures),
                   quantile_ms(s.media_send_lateness, 0.99).c_str());
-    return line;
+    std::string out = line;
+    if (s.media_socket_drops > 0) {
+        // Said where the loss is read: this much of it is ours, not the target's.
+        out += ", OVERLOADED: our own sockets dropped " + std::to_string(s.media_socket_drops) +
+               " datagrams (run fewer calls per process)";
+    }
+    return out;
 }
 
 console::console(std::FILE* out, bool quiet)

@@ -91,7 +91,8 @@ void print_calls(const target::target_stats& s) {
 void print_media(const target::target_stats& s) {
     std::printf(
         "media streams %llu (ports open %llu, no port %llu, unusable answers %llu) | SRTP up "
-        "%llu, failed %llu | packets in %llu, out %llu, lost %llu | SRTP auth failures %llu\n",
+        "%llu, failed %llu | packets in %llu, out %llu, lost %llu | SRTP auth failures %llu | "
+        "socket drops %llu\n",
         static_cast<unsigned long long>(s.media_streams),
         static_cast<unsigned long long>(s.media_ports),
         static_cast<unsigned long long>(s.media_port_failures),
@@ -101,7 +102,8 @@ void print_media(const target::target_stats& s) {
         static_cast<unsigned long long>(s.media_packets_received),
         static_cast<unsigned long long>(s.media_packets_sent),
         static_cast<unsigned long long>(s.media_packets_lost),
-        static_cast<unsigned long long>(s.media_srtp_auth_failures));
+        static_cast<unsigned long long>(s.media_srtp_auth_failures),
+        static_cast<unsigned long long>(s.media_socket_drops));
 }
 
 // The findings of phones, for someone running serve against their own phone: each new

@@ -69,6 +69,9 @@ std::vector<prometheus::MetricFamily> target_families(const target::target_stats
     add("ringstorm_target_media_srtp_auth_failures_total",
         "SRTP and SRTCP packets that failed authentication", MetricType::Counter,
         d(s.media_srtp_auth_failures));
+    add("ringstorm_target_media_socket_drops_total",
+        "Datagrams from phones dropped by serve's own full receive buffers (serve fell behind)",
+        MetricType::Counter, d(s.media_socket_drops));
     // How calls ended, one series per result, so rates of each add up to the whole.
     prometheus::MetricFamily results;
     results.name = "ringstorm_target_calls_total";

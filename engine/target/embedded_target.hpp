@@ -117,6 +117,9 @@ struct target_stats {
     std::uint64_t media_packets_received = 0;    // RTP from phones, decrypted and accepted
     std::uint64_t media_packets_lost = 0;        // RFC 3550 A.3, over ended and live streams
     std::uint64_t media_srtp_auth_failures = 0;  // SRTP/SRTCP that failed authentication
+    // Datagrams from phones the kernel dropped because one of our media sockets had a full
+    // receive buffer (SO_RXQ_OVFL): serve fell behind, so phones see that loss as ours.
+    std::uint64_t media_socket_drops = 0;
 };
 
 class embedded_target {

@@ -109,6 +109,7 @@ void target_media::add_to(target_stats& out) const {
     out.media_packets_received += ended_.media_packets_received;
     out.media_packets_lost += ended_.media_packets_lost;
     out.media_srtp_auth_failures += ended_.media_srtp_auth_failures;
+    out.media_socket_drops += media_.engine().stats().socket_drops;  // this worker's engine
     for (const auto& [id, l] : live_) {
         if (l.started) {
             fold(l, out);

@@ -64,6 +64,12 @@ TEST(console, media_line_reads_the_merged_media_figures) {
     s.media_send_lateness.record(3ms);
     EXPECT_NE(media_line(s).find(", send lateness p99 3.00 ms"), std::string::npos)
         << media_line(s);
+    EXPECT_EQ(media_line(s).find("OVERLOADED"), std::string::npos);
+    s.media_socket_drops = 42;  // our own full receive buffers: said on the same line
+    EXPECT_NE(media_line(s).find("send lateness p99 3.00 ms, OVERLOADED: our own sockets dropped "
+                                 "42 datagrams (run fewer calls per process)"),
+              std::string::npos)
+        << media_line(s);
 }
 
 TEST(console, final_table_has_the_media_line_only_with_media) {
