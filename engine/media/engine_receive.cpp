@@ -90,9 +90,10 @@ void media_engine::impl::drain(const std::shared_ptr<port>& p) {
                          ? static_cast<std::uint8_t>(std::min<int>(p->round_limit * 2, max_rounds))
                          : min_rounds;
     if (more) {
-        // Not a wait: the socket is edge-triggered and may already hold the rest, which no
-        // new edge would announce. Come back after the handlers already queued (the pacing
-        // timer's among them): the yield the round limit is for.
+        // Posted, not waited for: the socket is known to hold more, and a wait would only
+        // say so again at the price of an epoll_ctl re-arm inside Asio and a reactor pass.
+        // The post comes back after the handlers already queued (the pacing timer's among
+        // them): the yield the round limit is for.
         boost::asio::post(io, [p] {
             if (p->owner != nullptr) {
                 p->owner->drain(p);
