@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
 
 #include "engine/core/clock.hpp"
 #include "engine/media/media_engine.hpp"
@@ -140,6 +141,20 @@ private:
 };
 
 // Runs `io` in small steps until `done()` or the deadline; true when done.
+// An engine on its own io_context, with a port opener that fails the test on error.
+// Shared unless a test says otherwise: most engine tests are about routing between the
+// calls of one port.
+struct engine_fixture : ::testing::Test {
+    boost::asio::io_context io;
+    media_engine engine{io};
+
+    port_id open(const std::string& ip = "127.0.0.1", port_kind kind = port_kind::shared) {
+        auto p = engine.open_port(ip, 0, kind);
+        EXPECT_TRUE(p) << (p ? "" : p.error());
+        return p ? *p : 0;
+    }
+};
+
 inline bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,
                       core::duration limit = 2s) {
     const auto deadline = core::clock::now() + limit;

@@ -17,18 +17,7 @@
 namespace ringstorm::media::test {
 namespace {
 
-struct receive_fixture : ::testing::Test {
-    boost::asio::io_context io;
-    media_engine engine{io};
-
-    port_id open(const std::string& ip, port_kind kind) {
-        auto p = engine.open_port(ip, 0, kind);
-        EXPECT_TRUE(p) << (p ? "" : p.error());
-        return p ? *p : 0;
-    }
-};
-
-TEST_F(receive_fixture, a_port_closed_while_its_socket_is_ready_gets_no_stale_event) {
+TEST_F(engine_fixture, a_port_closed_while_its_socket_is_ready_gets_no_stale_event) {
     // Both sockets are readable in one turn; whichever is drained first closes the other
     // and opens a new port, which may get the closed socket's fd number. The event already
     // taken for the closed port must reach nobody: not its endpoint, not the new port's.

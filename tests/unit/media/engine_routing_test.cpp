@@ -18,19 +18,6 @@
 namespace ringstorm::media::test {
 namespace {
 
-struct engine_fixture : ::testing::Test {
-    boost::asio::io_context io;
-    media_engine engine{io};
-
-    // Shared unless a test says otherwise: most tests here are about routing between the
-    // calls of one port.
-    port_id open(const std::string& ip = "127.0.0.1", port_kind kind = port_kind::shared) {
-        auto p = engine.open_port(ip, 0, kind);
-        EXPECT_TRUE(p) << (p ? "" : p.error());
-        return p ? *p : 0;
-    }
-};
-
 // A STUN Binding request as an ICE check carries it (RFC 8445 §7.2.2).
 std::vector<std::uint8_t> binding_request(std::string_view username) {
     std::vector<std::uint8_t> buf(256);
